@@ -168,3 +168,24 @@ def versions() -> dict[str, str]:
     found["numpy"] = numpy.__version__
     found["scikit-learn"] = sklearn.__version__
     return found
+
+
+def publish_callback(staging: Any, destination: Any) -> Any:
+    """A Keras callback that, after every epoch, moves finished files from ``staging`` to
+    ``destination`` with atomic renames (see :func:`cookbook.io.staging_folder`).
+
+    Put it *after* the ``ModelCheckpoint`` in the callbacks list: callbacks run in order, so
+    the checkpoint has finished writing when this one moves the file.
+    """
+    import keras
+
+    from cookbook.io import publish
+
+    class PublishFiles(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            publish(Path(staging), Path(destination))
+
+        def on_train_end(self, logs: dict | None = None) -> None:
+            publish(Path(staging), Path(destination))
+
+    return PublishFiles()

@@ -62,3 +62,21 @@ def publish(staging: Path, destination: Path) -> list[Path]:
             os.replace(path, final)
             moved.append(final)
     return moved
+
+
+def staging_folder(destination: Path) -> Path:
+    """A fresh hidden folder beside ``destination`` where callbacks can write files safely.
+
+    Keras's ``ModelCheckpoint`` writes straight to its ``filepath``; pointing it here and
+    moving each finished file into ``destination`` with :class:`PublishFiles` means a crash
+    in the middle of a save never replaces a good model file with a broken one.
+    """
+    destination.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=".staging-", dir=destination))
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove a staging folder and whatever is left in it."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
