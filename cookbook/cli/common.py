@@ -49,7 +49,9 @@ def check_out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Pa
     return path
 
 
-def run_options(default_out: str, out_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def run_options(
+    default_out: str, out_help: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The options every recipe-running command shares."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -71,7 +71,12 @@ def train(
 
     core.import_keras_quietly()
     settings = core.Settings(
-        data=data, seed=seed, epochs=epochs, size=size, out=out, verbose=1 if verbose else 0,
+        data=data,
+        seed=seed,
+        epochs=epochs,
+        size=size,
+        out=out,
+        verbose=1 if verbose else 0,
         resume=resume,
     )
     failed: list[tuple[str, str]] = []

@@ -47,6 +47,8 @@ def load_data(settings: core.Settings) -> tuple[Any, Any, dict[str, Any]]:
     train, test = data.multi_hot_split(loaded, NUMBER_OF_FEATURES)
     info = core.data_info("imdb", source, settings, len(train[1]), len(test[1]))
     return train, test, info
+
+
 # --8<-- [end:data]
 
 
@@ -67,6 +69,8 @@ def build_network(number_of_features: int = NUMBER_OF_FEATURES) -> keras.Sequent
         metrics=["accuracy"],
     )
     return network
+
+
 # --8<-- [end:model]
 
 
@@ -87,6 +91,8 @@ def train(
         batch_size=BATCH_SIZE,
         validation_data=test,
     )
+
+
 # --8<-- [end:train]
 
 
