@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from cookbook import __version__, recipes
+from cookbook.cli.figures import figures
 from cookbook.cli.train import train
 
 
@@ -24,6 +25,7 @@ def main() -> None:
       cookbook train binary            train one recipe (models/binary/)
       cookbook train --all --data sample
                                        every recipe, offline
+      cookbook figures                 every recipe's figure, into docs/figures/
     """
 
 
@@ -36,3 +38,4 @@ def list_recipes() -> None:
 
 
 main.add_command(train)
+main.add_command(figures)
