@@ -1,0 +1,135 @@
+"""The data layer: the sample source behaves like the Keras loaders, and multi-hot is exact."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cookbook import data
+from cookbook.data import sample
+
+
+def chapter_multi_hot(sequences, num_words):
+    """Keras 2's ``Tokenizer(num_words).sequences_to_matrix(seqs, mode="binary")``, restated."""
+    matrix = np.zeros((len(sequences), num_words))
+    for i, seq in enumerate(sequences):
+        for j in seq:
+            if j >= num_words:
+                continue
+            matrix[i][j] = 1.0
+    return matrix
+
+
+@pytest.mark.parametrize("loader", [data.load_imdb, data.load_reuters])
+def test_text_sample_follows_keras_conventions(loader):
+    (x_train, y_train), (x_test, y_test) = loader(num_words=500, source="sample", size="tiny")
+    for x, y in ((x_train, y_train), (x_test, y_test)):
+        assert isinstance(x, np.ndarray) and x.dtype == object
+        assert y.dtype == np.int64 and len(x) == len(y)
+        assert all(isinstance(seq, list) and seq[0] == 1 for seq in x)
+        ids = np.concatenate([np.asarray(seq) for seq in x])
+        assert ids.min() >= 1 and ids.max() < 500
+        assert (ids == 2).any(), "words beyond num_words must become the OOV id 2"
+        assert not (ids == 3).any(), "id 3 is unused by the loaders' convention"
+    lengths = np.array([len(seq) for seq in x_train])
+    assert lengths.std() > 20, "lengths must be ragged, like real documents"
+
+
+def test_word_frequencies_are_zipf_like():
+    (x_train, _), _ = data.load_imdb(source="sample", size="tiny")
+    ids = np.concatenate([np.asarray(seq[1:]) for seq in x_train])
+    counts = np.bincount(ids)
+    # The most frequent word (id 4) is far more common than the 100th.
+    assert counts[4] > 10 * counts[104]
+    assert np.argmax(counts) == 4
+
+
+def test_sample_is_deterministic_per_seed():
+    a = data.load_imdb(num_words=100, source="sample", size="tiny", seed=0)
+    b = data.load_imdb(num_words=100, source="sample", size="tiny", seed=0)
+    c = data.load_imdb(num_words=100, source="sample", size="tiny", seed=1)
+    assert list(a[0][0]) == list(b[0][0])
+    assert list(a[0][0]) != list(c[0][0])
+
+
+def test_mnist_sample_shapes_and_dtypes():
+    (x_train, y_train), (x_test, y_test) = data.load_mnist(source="sample", size="tiny")
+    assert x_train.shape == (300, 28, 28) and x_train.dtype == np.uint8
+    assert x_test.shape == (100, 28, 28) and y_test.dtype == np.uint8
+    assert set(np.unique(y_train)) == set(range(10))
+    assert x_train.max() > 200 and x_train[:, :2, :].max() == 0  # ink inside, empty border
+
+
+def test_mnist_sample_repeats_are_shifted_not_duplicated():
+    (x_train, _), _ = sample.mnist(0, 2400, 10)  # more than the 1198 training scans
+    flat = x_train.reshape(len(x_train), -1)
+    assert len(np.unique(flat, axis=0)) > 2000
+
+
+def test_full_sizes_match_the_real_datasets():
+    assert data.sample_size("imdb", "full") == (25000, 25000)
+    assert data.sample_size("reuters", "full") == (8982, 2246)
+    assert data.sample_size("mnist", "full") == (60000, 10000)
+
+
+def test_multi_hot_matches_the_chapter_tokenizer():
+    (x_train, _), _ = data.load_reuters(source="sample", size="tiny")
+    seqs = list(x_train[:50]) + [[], [1, 999999, 5, 5]]
+    ours = data.multi_hot(seqs, 1000)
+    assert ours.dtype == np.uint8
+    np.testing.assert_array_equal(ours, chapter_multi_hot(seqs, 1000))
+
+
+def test_multi_hot_rejects_nonsense_width():
+    with pytest.raises(ValueError):
+        data.multi_hot([[1, 2]], 0)
+
+
+def test_scikit_learn_data_is_the_chapters():
+    features, target = data.classification()
+    assert features.shape == (10000, 100) and set(np.unique(target)) == {0, 1}
+    head, head_target = data.classification(limit=300)
+    np.testing.assert_array_equal(head, features[:300])
+    np.testing.assert_array_equal(head_target, target[:300])
+    x, y = data.regression()
+    assert x.shape == (10000, 3) and y.shape == (10000,)
+
+
+def test_unknown_source_is_refused():
+    with pytest.raises(ValueError, match="auto, keras, sample"):
+        data.resolve_source("imdb", "internet")
+
+
+def test_sample_imdb_is_learnable_but_not_trivial():
+    import keras
+
+    from cookbook.recipes import binary
+
+    keras.utils.set_random_seed(0)
+    loaded = data.load_imdb(num_words=1000, source="sample", size="small")
+    train, test = data.multi_hot_split(loaded, 1000)
+    network = binary.build_network()
+    history = binary.train(network, train, test, epochs=3)
+    best = max(history.history["val_accuracy"])
+    assert 0.80 <= best < 0.97
+
+
+def test_sample_reuters_is_learnable_across_classes():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    (x_train, y_train), (x_test, y_test) = data.load_reuters(num_words=2000, source="sample")
+    assert len(np.unique(y_train)) >= 40
+    train_x, test_x = data.multi_hot(x_train, 2000), data.multi_hot(x_test, 2000)
+    network = keras.Sequential(
+        [
+            keras.Input(shape=(2000,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(46, activation="softmax"),
+        ]
+    )
+    network.compile(loss="sparse_categorical_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
+    network.fit(train_x, y_train, epochs=4, batch_size=100, verbose=0)
+    accuracy = network.evaluate(test_x, y_test, verbose=0)[1]
+    majority = np.bincount(y_test).max() / len(y_test)
+    assert accuracy > majority + 0.2
