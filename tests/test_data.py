@@ -128,7 +128,9 @@ def test_sample_reuters_is_learnable_across_classes():
             keras.layers.Dense(46, activation="softmax"),
         ]
     )
-    network.compile(loss="sparse_categorical_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
+    network.compile(
+        loss="sparse_categorical_crossentropy", optimizer="rmsprop", metrics=["accuracy"]
+    )
     network.fit(train_x, y_train, epochs=4, batch_size=100, verbose=0)
     accuracy = network.evaluate(test_x, y_test, verbose=0)[1]
     majority = np.bincount(y_test).max() / len(y_test)
