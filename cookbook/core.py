@@ -189,3 +189,56 @@ def publish_callback(staging: Any, destination: Any) -> Any:
             publish(Path(staging), Path(destination))
 
     return PublishFiles()
+
+
+BACKUP_FOLDER = ".backup"
+EPOCH_LOG = ".epochs.json"
+
+
+def resumable(settings: Settings, recipe: str) -> list[Any]:
+    """Callbacks that let an interrupted ``fit`` continue where it stopped (``--resume``).
+
+    ``keras.callbacks.BackupAndRestore`` saves the model and the epoch counter at the end of
+    every epoch into ``OUT/<recipe>/.backup`` and deletes the backup when training completes.
+    A second, small callback keeps the per-epoch metrics in ``OUT/<recipe>/.epochs.json``, so
+    the history returned after a resumed run covers *all* epochs, not only the ones run since
+    the restart. Without ``--resume`` any old backup is discarded and training starts afresh.
+    """
+    import shutil
+
+    import keras
+
+    from cookbook.io import write_json
+
+    folder = Path(settings.out) / recipe
+    backup, log_path = folder / BACKUP_FOLDER, folder / EPOCH_LOG
+    if not settings.resume:
+        shutil.rmtree(backup, ignore_errors=True)
+        log_path.unlink(missing_ok=True)
+
+    class EpochLog(keras.callbacks.Callback):
+        """Remember every finished epoch's metrics on disk; merge them into the history."""
+
+        def on_train_begin(self, logs: dict | None = None) -> None:
+            self.previous: dict[str, list[float]] = {}
+            if backup.exists() and log_path.exists():
+                self.previous = json.loads(log_path.read_text(encoding="utf-8"))
+            self.current: dict[str, list[float]] = {}
+
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            for key, value in (logs or {}).items():
+                self.current.setdefault(key, []).append(float(value))
+            merged = {
+                key: self.previous.get(key, []) + values for key, values in self.current.items()
+            }
+            write_json(log_path, merged)
+
+        def on_train_end(self, logs: dict | None = None) -> None:
+            history = getattr(self.model, "history", None)
+            if self.previous and history is not None:
+                for key, earlier in self.previous.items():
+                    history.history[key] = earlier + list(history.history.get(key, []))
+            log_path.unlink(missing_ok=True)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    return [keras.callbacks.BackupAndRestore(backup_dir=str(backup)), EpochLog()]

@@ -67,21 +67,33 @@ def sample_size(name: str, size: str) -> tuple[int, int]:
 
 
 def _unavailable_message(name: str, reason: str) -> str:
+    """What a reader needs when ``--data keras`` cannot be honoured, in one paragraph.
+
+    ``reason`` says what failed (with the URL tried); the message adds where Keras looks for
+    the file and the two ways out: bring the file (``cookbook data import``) or use the
+    offline sample (``--data sample``).
+    """
     path = cache.cached_path(name)
+    fname = cache.FILES[name].fname if name in cache.FILES else name
     return (
         f"the real {name} dataset is not available: {reason}. "
-        f"Keras looks for it at {path}. Either bring the file yourself "
-        f"(`cookbook data import FILE`) or use the offline sample (`--data sample`)."
+        f"Keras looks for it at {path}. Two ways out: get {fname} some other way (another "
+        f"machine, a mirror: `cookbook data download {name} --mirror URL`) and run "
+        f"`cookbook data import FILE`, or use the offline sample data with `--data sample`."
     )
 
 
 def resolve_source(name: str, source: str = "auto") -> str:
     """Decide where dataset ``name`` comes from: ``"keras"`` or ``"sample"``.
 
-    ``auto`` tries the Keras cache, then one download with a 15-second timeout, and falls back
-    to the sample with a one-line notice on stderr. ``keras`` raises :class:`DataUnavailable`
-    instead of falling back. The answer is remembered for the rest of the process, so a
-    missing network costs its timeout once, not once per recipe.
+    ``auto`` uses the Keras cache when it holds the file with the right SHA-256, else tries one
+    download (no answer within 15 seconds counts as failure) and falls back to the sample with
+    a one-line notice on stderr. ``keras`` raises :class:`DataUnavailable` instead of falling
+    back. The answer is remembered for the rest of the process, so a missing network costs its
+    timeout once, not once per recipe.
+
+    The hash is checked here, before Keras (or anyone) unpickles the file: Keras's loaders then
+    find a verified file and never need the network.
     """
     if source not in SOURCES:
         raise ValueError(f"data source must be one of {', '.join(SOURCES)}, got {source!r}")
@@ -93,15 +105,20 @@ def resolve_source(name: str, source: str = "auto") -> str:
     if name not in cache.FILES or cache.is_cached(name):
         _resolved[key] = "keras"
         return "keras"
+    damaged = cache.cached_path(name).exists()
     try:
         cache.download(name)
         _resolved[key] = "keras"
     except cache.DownloadError as err:
+        reason = str(err)
+        if damaged:
+            reason = f"the cached file has the wrong SHA-256, and {reason}"
         if source == "keras":
-            raise DataUnavailable(_unavailable_message(name, str(err))) from err
+            raise DataUnavailable(_unavailable_message(name, reason)) from err
         print(
-            f"note: the real {name} dataset could not be downloaded ({err}); "
-            f"using offline sample data instead.",
+            f"note: the real {name} dataset is not available ({reason}); using offline sample "
+            f"data instead. `cookbook data status` shows the cache; `--data sample` skips "
+            f"this check.",
             file=sys.stderr,
         )
         _resolved[key] = "sample"

@@ -81,15 +81,17 @@ def train(
     test: tuple[np.ndarray, np.ndarray],
     epochs: int = EPOCHS,
     verbose: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.callbacks.History:
     """Fit on the training data, evaluating on the test data after every epoch."""
     return network.fit(
-        train[0],
-        train[1],
+        train[0],  # features
+        train[1],  # target vector
         epochs=epochs,
         verbose=verbose,
-        batch_size=BATCH_SIZE,
-        validation_data=test,
+        batch_size=BATCH_SIZE,  # observations per gradient update
+        validation_data=test,  # evaluated after every epoch
+        callbacks=callbacks,
     )
 
 
@@ -100,8 +102,10 @@ def run(settings: core.Settings) -> core.Result:
     """Train the network and save it as ``OUT/binary/binary.keras``."""
     train_set, test_set, info = load_data(settings)
     network = build_network()
+    epochs = settings.epochs_or(EPOCHS)
+    callbacks = core.resumable(settings, NAME)  # lets `cookbook train --resume` continue
     history = core.history_dict(
-        train(network, train_set, test_set, settings.epochs_or(EPOCHS), settings.verbose)
+        train(network, train_set, test_set, epochs, settings.verbose, callbacks)
     )
     model_file = save_model(network, settings.folder(NAME) / "binary.keras")
     return core.Result(
