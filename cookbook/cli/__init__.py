@@ -11,6 +11,7 @@ import click
 
 from cookbook import __version__, recipes
 from cookbook.cli.figures import figures
+from cookbook.cli.inspect import inspect
 from cookbook.cli.train import train
 
 
@@ -39,3 +40,4 @@ def list_recipes() -> None:
 
 main.add_command(train)
 main.add_command(figures)
+main.add_command(inspect)

@@ -19,7 +19,10 @@ def describe_failure(err: BaseException) -> str:
 
     if isinstance(err, (errors.CookbookError, DataUnavailable)):
         return str(err)
-    return f"{type(err).__name__}: {err}"
+    if isinstance(err, OSError) and err.strerror:
+        where = f" while writing {err.filename}" if err.filename else ""
+        return f"{err.strerror}{where}; earlier files were left as they were"
+    return f"{type(err).__name__}: {err} (run again with --debug for the traceback)"
 
 
 def summary_line(record: dict) -> str:
@@ -89,7 +92,12 @@ def train(
             result, record = runner.run_recipe(name, settings)
             runner.write_record(record, settings.folder(name) / runner.RESULTS_NAME)
         except KeyboardInterrupt:
-            raise
+            click.echo(
+                f"\ninterrupted during {name}; files from earlier runs are untouched. "
+                f"Continue with: cookbook train {name} --resume",
+                err=True,
+            )
+            sys.exit(errors.EXIT_INTERRUPTED)
         except Exception as err:  # one recipe's failure must not stop the others
             if debug:
                 traceback.print_exc()
