@@ -135,3 +135,17 @@ def test_sample_reuters_is_learnable_across_classes():
     accuracy = network.evaluate(test_x, y_test, verbose=0)[1]
     majority = np.bincount(y_test).max() / len(y_test)
     assert accuracy > majority + 0.2
+
+
+def test_streamed_batches_equal_the_multi_hot_matrix():
+    from cookbook.data.streaming import multi_hot_dataset
+
+    (x, y), _ = data.load_imdb(source="sample", size="tiny")
+    expected = data.multi_hot(x, 300)
+    batches = list(multi_hot_dataset(x, y, 300, batch_size=64).as_numpy_iterator())
+    np.testing.assert_array_equal(np.concatenate([b[0] for b in batches]), expected)
+    np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), y)
+    shuffled = list(multi_hot_dataset(x, y, 300, batch_size=64, shuffle=True).as_numpy_iterator())
+    rows = np.concatenate([b[0] for b in shuffled])
+    assert not np.array_equal(rows, expected)
+    assert sorted(map(bytes, rows)) == sorted(map(bytes, expected))
