@@ -146,6 +146,6 @@ def test_streamed_batches_equal_the_multi_hot_matrix():
     np.testing.assert_array_equal(np.concatenate([b[0] for b in batches]), expected)
     np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), y)
     shuffled = list(multi_hot_dataset(x, y, 300, batch_size=64, shuffle=True).as_numpy_iterator())
-    rows = np.concatenate([b[0] for b in shuffled])
+    rows = np.concatenate([b[0] for b in shuffled]).astype(np.uint8)
     assert not np.array_equal(rows, expected)
     assert sorted(map(bytes, rows)) == sorted(map(bytes, expected))
