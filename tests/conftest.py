@@ -30,3 +30,13 @@ def cli():
         return runner.invoke(main, list(args), catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(autouse=True)
+def _forget_resolved_sources():
+    """Each test decides afresh where data comes from (the choice is memoised per process)."""
+    from cookbook import data
+
+    data._resolved.clear()
+    yield
+    data._resolved.clear()
