@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from cookbook import __version__, recipes
+from cookbook.cli.data import data
 from cookbook.cli.figures import figures
 from cookbook.cli.inspect import inspect
 from cookbook.cli.train import train
@@ -41,3 +42,4 @@ def list_recipes() -> None:
 main.add_command(train)
 main.add_command(figures)
 main.add_command(inspect)
+main.add_command(data)

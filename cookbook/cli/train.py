@@ -87,7 +87,7 @@ def train(
     for number, name in enumerate(chosen, start=1):
         prefix = f"[{number}/{len(chosen)}] {name}"
         if not quiet:
-            click.echo(f"{prefix} ...", nl=verbose)
+            click.echo(f"{prefix}: training ...")
         try:
             result, record = runner.run_recipe(name, settings)
             runner.write_record(record, settings.folder(name) / runner.RESULTS_NAME)
@@ -103,10 +103,10 @@ def train(
                 traceback.print_exc()
             failed.append((name, describe_failure(err)))
             if not quiet:
-                click.echo(" failed")
+                click.echo(f"{prefix}: failed (see below)")
             continue
         if not quiet:
-            click.echo(f" done in {record['wall_time_s']:.1f} s  ({summary_line(record)})")
+            click.echo(f"{prefix}: done in {record['wall_time_s']:.1f} s  ({summary_line(record)})")
     elapsed = time.perf_counter() - total_start
     ok = len(chosen) - len(failed)
     click.echo(f"{ok} of {len(chosen)} recipe(s) trained in {elapsed:.1f} s; files in {out}/")

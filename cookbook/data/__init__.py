@@ -73,8 +73,9 @@ def _unavailable_message(name: str, reason: str) -> str:
     the file and the two ways out: bring the file (``cookbook data import``) or use the
     offline sample (``--data sample``).
     """
-    path = cache.cached_path(name)
-    fname = cache.FILES[name].fname if name in cache.FILES else name
+    known = name in cache.FILES
+    path = cache.cached_path(name) if known else cache.cache_dir()
+    fname = cache.FILES[name].fname if known else name
     return (
         f"the real {name} dataset is not available: {reason}. "
         f"Keras looks for it at {path}. Two ways out: get {fname} some other way (another "

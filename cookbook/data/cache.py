@@ -214,13 +214,14 @@ def _publish_verified(name: str, fill: Callable[[BinaryIO], str], origin: str) -
         tmp.unlink(missing_ok=True)
 
 
-def _reason(err: BaseException, timeout: float) -> str:
+def _reason(err: BaseException, url: str, timeout: float) -> str:
     """A network failure in plain words (the raw errors are cryptic: ``[Errno -2] ...``)."""
     cause = err.reason if isinstance(err, urllib.error.URLError) else err
     if isinstance(err, urllib.error.HTTPError):
         return f"the server answered HTTP {err.code} {err.reason}"
     if isinstance(cause, socket.gaierror):
-        return f"cannot resolve the host name ({cause.strerror}): offline, or DNS blocked?"
+        host = urllib.parse.urlsplit(url).hostname
+        return f"cannot resolve the host name {host} ({cause.strerror}): offline, or DNS blocked"
     if isinstance(cause, TimeoutError) or "timed out" in str(cause):
         return f"no answer within {timeout:g} s (timed out)"
     if isinstance(cause, ConnectionRefusedError):
@@ -283,7 +284,7 @@ def download(
     except DownloadError:
         raise
     except (OSError, http.client.HTTPException) as err:  # URLError and timeouts are OSErrors
-        reason = _reason(err, timeout)
+        reason = _reason(err, url, timeout)
         raise DownloadError(f"could not download {url}: {reason}", url=url, reason=reason) from err
 
 
