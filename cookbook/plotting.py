@@ -47,12 +47,15 @@ STYLE = {
 }
 
 
+# Applied once for the process: titles and labels set after a figure is made use it too.
+matplotlib.rcParams.update(STYLE)
+
+
 def new_figure(
     nrows: int = 1, ncols: int = 1, size: tuple[float, float] = SIZE, **kwargs: Any
 ) -> tuple[Figure, Any]:
     """A figure in the cookbook's style, with its axes (like ``plt.subplots``)."""
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=size, dpi=DPI, **kwargs)
+    fig, axes = plt.subplots(nrows, ncols, figsize=size, dpi=DPI, **kwargs)
     return fig, axes
 
 
@@ -85,10 +88,18 @@ def history_figure(
     return fig
 
 
-def stamp_text(source: str, seed: int, keras_version: str, size: str | None = None) -> str:
-    """The provenance line printed on every figure."""
-    data = f"{source} data ({size})" if source == "sample" and size else f"{source} data"
-    return f"{data} · seed {seed} · Keras {keras_version}"
+def stamp_text(
+    source: str | None, seed: int, keras_version: str, size: str | None = None
+) -> str:
+    """The provenance line printed on every figure: data source, seed, Keras version.
+
+    ``source`` is ``"keras"`` or ``"sample"`` for the downloadable datasets, another word for
+    data made on the spot (``"scikit-learn"``), or ``None`` when the recipe uses no data.
+    """
+    parts = [f"seed {seed}", f"Keras {keras_version}"]
+    if source:
+        parts.insert(0, f"{source} data ({size})" if size else f"{source} data")
+    return " · ".join(parts)
 
 
 def save(fig: Figure, path: str | os.PathLike[str], stamp: str | None) -> Path:

@@ -22,8 +22,9 @@ def draw_one(name: str, settings, figures_dir: Path) -> tuple[Path, dict]:
     from cookbook import plotting, recipes, runner
 
     result, record = runner.run_recipe(name, settings)
-    source = result.data.get("source", "no dataset")
-    stamp = plotting.stamp_text(source, settings.seed, keras.__version__, result.data.get("size"))
+    stamp = plotting.stamp_text(
+        result.data.get("source"), settings.seed, keras.__version__, result.data.get("size")
+    )
     figure_path = plotting.save(
         recipes.load(name).figure(result), figures_dir / f"{name}.png", stamp
     )

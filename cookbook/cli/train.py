@@ -29,7 +29,7 @@ def summary_line(record: dict) -> str:
     """The headline numbers of a results record, for the progress line."""
     shown = []
     for key, value in record["metrics"].items():
-        if isinstance(value, float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             shown.append(f"{key} {value:.4g}")
     return ", ".join(shown[:4])
 

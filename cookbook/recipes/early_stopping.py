@@ -199,9 +199,15 @@ def figure(result: core.Result) -> Figure:
     fig, ax = plotting.new_figure()
     ax.plot(epochs, training, label="Training loss", **plotting.TRAIN_STYLE)
     ax.plot(epochs, test, label="Validation (test) loss", **plotting.TEST_STYLE)
-    if stopped > best:
+    if details["stopped_early"]:
         # The epochs that patience waited through: their weights are thrown away.
-        ax.axvspan(best, stopped, color="0.5", alpha=0.12, label=f"Patience: {stopped - best} epochs without improvement")
+        ax.axvspan(
+            best,
+            stopped,
+            color="0.5",
+            alpha=0.12,
+            label=f"Patience: {stopped - best} epochs without improvement",
+        )
     ax.axvline(stopped, color="0.3", linestyle=":", linewidth=1.5)
     ax.plot(
         [best],
@@ -212,8 +218,10 @@ def figure(result: core.Result) -> Figure:
         linestyle="none",
         label=f"Best epoch {best}: kept ({result.files[0].name})",
     )
+    # Without an early stop, training simply used up its epochs.
+    why = "early stopping" if details["stopped_early"] else "epoch limit reached"
     ax.annotate(
-        f"training stopped\nafter epoch {stopped}",
+        f"training stopped\nafter epoch {stopped}\n({why})",
         xy=(stopped, test[stopped - 1]),
         xytext=(-10, 30),
         textcoords="offset points",

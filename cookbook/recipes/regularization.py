@@ -190,7 +190,7 @@ def figure(result: core.Result) -> Figure:
     """First-layer weights with and without L2, and both networks' validation accuracy."""
     weights, plain = result.artifacts["weights"], result.artifacts["plain_weights"]
     l2 = result.details["l2"]
-    fig, (left, right) = plotting.new_figure(1, 2, size=(11.0, 4.8))
+    fig, (left, right) = plotting.new_figure(1, 2, size=(10.0, 4.6))
 
     # Same bins for both, wide enough for the larger weights.
     limit = float(max(np.abs(weights).max(), np.abs(plain).max()))
