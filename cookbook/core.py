@@ -123,6 +123,24 @@ def train_once(key_parts: dict[str, Any], train: Callable[[], T]) -> T:
     return _trained[key]
 
 
+def model_key(model: Any) -> str:
+    """``model.to_json()`` without the names Keras numbers on its own.
+
+    Two identical networks built in one process are named ``dense``/``dense_3``,
+    ``rm_sprop``/``rm_sprop_1``...; without the names their configurations are equal, so
+    the key says "same network" exactly when the architecture and settings are the same.
+    """
+
+    def without_names(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: without_names(value) for key, value in node.items() if key != "name"}
+        if isinstance(node, list):
+            return [without_names(value) for value in node]
+        return node
+
+    return json.dumps(without_names(json.loads(model.to_json())), sort_keys=True)
+
+
 def training_count() -> int:
     """How many distinct trainings :func:`train_once` has run (tests check sharing with it)."""
     return len(_trained)

@@ -88,9 +88,7 @@ def history_figure(
     return fig
 
 
-def stamp_text(
-    source: str | None, seed: int, keras_version: str, size: str | None = None
-) -> str:
+def stamp_text(source: str | None, seed: int, keras_version: str, size: str | None = None) -> str:
     """The provenance line printed on every figure: data source, seed, Keras version.
 
     ``source`` is ``"keras"`` or ``"sample"`` for the downloadable datasets, another word for

@@ -242,8 +242,8 @@ def test_a_changed_network_trains_on_its_own(tmp_path, fresh_training_cache, mon
 def test_both_history_recipes_build_the_same_network():
     from cookbook.recipes import accuracy_history, loss_history
 
-    first = loss_history.network_key(loss_history.build_network())
-    second = accuracy_history.network_key(accuracy_history.build_network())
+    first = core.model_key(loss_history.build_network())
+    second = core.model_key(accuracy_history.build_network())
     assert first == second  # although Keras named their layers differently
     assert loss_history.EPOCHS == accuracy_history.EPOCHS == 15
     assert loss_history.BATCH_SIZE == accuracy_history.BATCH_SIZE == 1000

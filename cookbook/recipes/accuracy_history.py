@@ -16,8 +16,9 @@ What changed since Keras 2:
 
 * The history keys are ``accuracy`` and ``val_accuracy``; Keras 2 wrote ``acc`` and
   ``val_acc``, so the chapter's ``history.history['acc']`` raises ``KeyError`` today.
-* ``keras.preprocessing.text.Tokenizer`` is gone; :func:`cookbook.data.multi_hot` builds the
-  same 0/1 matrix with NumPy, as ``uint8``.
+* ``keras.preprocessing.text.Tokenizer`` is gone. Instead of its 25000 x 10000 ``float64``
+  matrices (2 GB each), :func:`cookbook.data.streaming.multi_hot_dataset` builds the same
+  0/1 rows batch by batch while the network trains: peak memory stays near 1 GB.
 * The input shape is declared with ``keras.Input(shape=...)``, not ``input_shape=``.
 * Models are saved in the ``.keras`` format.
 
@@ -29,7 +30,6 @@ training (same network, data, seed, epochs and batch size) when both run in one 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import keras
@@ -38,6 +38,7 @@ from keras import layers
 from matplotlib.figure import Figure
 
 from cookbook import core, data, plotting
+from cookbook.data.streaming import multi_hot_dataset
 from cookbook.io import save_model
 
 NAME = "accuracy-history"
@@ -48,13 +49,21 @@ BATCH_SIZE = 1000
 
 # --8<-- [start:data]
 def load_data(settings: core.Settings) -> tuple[Any, Any, dict[str, Any]]:
-    """IMDB reviews as multi-hot matrices of the 10000 most frequent words."""
+    """IMDB reviews as batches of multi-hot rows over the 10000 most frequent words.
+
+    At full size the two 25000 x 10000 matrices would not fit comfortably in a laptop's
+    memory (the chapter's float64 version needs 9 GB), so each batch's rows are built on
+    the fly from the word ids: the same numbers, one batch of 1000 reviews at a time.
+    """
     source = data.resolve_source("imdb", settings.data)
-    loaded = data.load_imdb(
+    (train_data, train_target), (test_data, test_target) = data.load_imdb(
         num_words=NUMBER_OF_FEATURES, source=source, size=settings.size, seed=settings.seed
     )
-    train, test = data.multi_hot_split(loaded, NUMBER_OF_FEATURES)
-    info = core.data_info("imdb", source, settings, len(train[1]), len(test[1]))
+    train = multi_hot_dataset(
+        train_data, train_target, NUMBER_OF_FEATURES, BATCH_SIZE, shuffle=True, seed=settings.seed
+    )
+    test = multi_hot_dataset(test_data, test_target, NUMBER_OF_FEATURES, BATCH_SIZE)
+    info = core.data_info("imdb", source, settings, len(train_target), len(test_target))
     return train, test, info
 
 
@@ -86,60 +95,45 @@ def build_network(number_of_features: int = NUMBER_OF_FEATURES) -> keras.Sequent
 # --8<-- [start:train]
 def train(
     network: keras.Model,
-    train: tuple[np.ndarray, np.ndarray],
-    test: tuple[np.ndarray, np.ndarray],
+    train: Any,
+    test: Any,
     epochs: int = EPOCHS,
     verbose: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.callbacks.History:
-    """Fit, scoring the test data after every epoch: that fills the ``val_`` history keys."""
+    """Fit, scoring the test data after every epoch: that fills the ``val_`` history keys.
+
+    ``train`` and ``test`` are datasets of ``(features, target)`` batches, so ``fit`` takes
+    no ``batch_size``: the batches already hold 1000 reviews each.
+    """
     return network.fit(
-        train[0],
-        train[1],
+        train,
         epochs=epochs,
         verbose=verbose,
-        batch_size=BATCH_SIZE,
         validation_data=test,
+        callbacks=callbacks,
     )
 
 
 # --8<-- [end:train]
 
 
-def network_key(network: keras.Model) -> str:
-    """The network's configuration (``to_json``) without the names Keras numbers on its own.
-
-    Two identical networks built in one process are named ``dense``/``dense_3``,
-    ``rm_sprop``/``rm_sprop_1``...; without the names their configurations are equal.
-    """
-
-    def without_names(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {key: without_names(value) for key, value in node.items() if key != "name"}
-        if isinstance(node, list):
-            return [without_names(value) for value in node]
-        return node
-
-    return json.dumps(without_names(json.loads(network.to_json())), sort_keys=True)
-
-
 def run(settings: core.Settings) -> core.Result:
     """Train (or reuse the identical training of ``loss-history``) and save the model."""
     network = build_network()
     epochs = settings.epochs_or(EPOCHS)
+    source = data.resolve_source("imdb", settings.data)
     key = {
-        "network": network_key(network),
-        "dataset": "imdb",
-        "num_words": NUMBER_OF_FEATURES,
-        "source": data.resolve_source("imdb", settings.data),
-        "size": settings.size,
-        "seed": settings.seed,
+        "network": core.model_key(network),
+        "data": ["imdb", NUMBER_OF_FEATURES, source, settings.size, settings.seed],
         "epochs": epochs,
         "batch_size": BATCH_SIZE,
     }
 
     def train_network() -> tuple[keras.Model, dict[str, list[float]], dict[str, Any]]:
         train_set, test_set, info = load_data(settings)
-        history = train(network, train_set, test_set, epochs, settings.verbose)
+        callbacks = core.resumable(settings, NAME)  # lets `cookbook train --resume` continue
+        history = train(network, train_set, test_set, epochs, settings.verbose, callbacks)
         return network, core.history_dict(history), info
 
     trainings_before = core.training_count()

@@ -157,7 +157,8 @@ def run(settings: core.Settings) -> core.Result:
                 network,
                 train_set,
                 test_set,
-                make_callbacks(folder, staging),
+                # `cookbook train --resume` continues from the last finished epoch.
+                make_callbacks(folder, staging) + core.resumable(settings, NAME),
                 settings.epochs_or(EPOCHS),
                 settings.verbose,
             )

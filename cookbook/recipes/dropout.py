@@ -123,6 +123,7 @@ def train(
     test: tuple[np.ndarray, np.ndarray],
     epochs: int = EPOCHS,
     verbose: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.callbacks.History:
     """Fit on the training data, evaluating on the test data after every epoch."""
     return network.fit(
@@ -132,6 +133,7 @@ def train(
         verbose=verbose,
         batch_size=BATCH_SIZE,
         validation_data=test,
+        callbacks=callbacks,
     )
 
 
@@ -178,7 +180,14 @@ def run(settings: core.Settings) -> core.Result:
     core.seed_everything(settings.seed)
     network = build_network()
     history = core.history_dict(
-        train(network, train_set, test_set, settings.epochs_or(EPOCHS), settings.verbose)
+        train(
+            network,
+            train_set,
+            test_set,
+            settings.epochs_or(EPOCHS),
+            settings.verbose,
+            core.resumable(settings, NAME),
+        )
     )
     model_file = save_model(network, settings.folder(NAME) / "dropout.keras")
 

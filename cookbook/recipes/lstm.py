@@ -122,6 +122,7 @@ def train(
     test: tuple[np.ndarray, np.ndarray],
     epochs: int = EPOCHS,
     verbose: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.callbacks.History:
     """Fit on the training reviews, evaluating on the test reviews after every epoch."""
     return network.fit(
@@ -131,6 +132,7 @@ def train(
         verbose=verbose,
         batch_size=BATCH_SIZE,
         validation_data=test,
+        callbacks=callbacks,
     )
 
 
@@ -142,7 +144,14 @@ def run(settings: core.Settings) -> core.Result:
     train_set, test_set, info = load_data(settings)
     network = build_network()
     history = core.history_dict(
-        train(network, train_set, test_set, settings.epochs_or(EPOCHS), settings.verbose)
+        train(
+            network,
+            train_set,
+            test_set,
+            settings.epochs_or(EPOCHS),
+            settings.verbose,
+            core.resumable(settings, NAME),
+        )
     )
     model_file = save_model(network, settings.folder(NAME) / "lstm.keras")
     updates_per_epoch = -(-len(train_set[0]) // BATCH_SIZE)  # ceiling division

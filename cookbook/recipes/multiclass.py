@@ -97,6 +97,7 @@ def train(
     test: tuple[np.ndarray, np.ndarray],
     epochs: int = EPOCHS,
     verbose: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.callbacks.History:
     """Fit on the training data, evaluating on the test data after every epoch."""
     return network.fit(
@@ -106,6 +107,7 @@ def train(
         verbose=verbose,
         batch_size=BATCH_SIZE,
         validation_data=test,
+        callbacks=callbacks,
     )
 
 
@@ -139,7 +141,14 @@ def run(settings: core.Settings) -> core.Result:
     train_set, test_set, info = load_data(settings)
     network = build_network()
     history = core.history_dict(
-        train(network, train_set, test_set, settings.epochs_or(EPOCHS), settings.verbose)
+        train(
+            network,
+            train_set,
+            test_set,
+            settings.epochs_or(EPOCHS),
+            settings.verbose,
+            core.resumable(settings, NAME),
+        )
     )
     model_file = save_model(network, settings.folder(NAME) / "multiclass.keras")
 

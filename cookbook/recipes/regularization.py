@@ -116,6 +116,7 @@ def train(
     test: tuple[np.ndarray, np.ndarray],
     epochs: int = EPOCHS,
     verbose: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> keras.callbacks.History:
     """Fit on the training data, evaluating on the test data after every epoch."""
     return network.fit(
@@ -125,6 +126,7 @@ def train(
         verbose=verbose,
         batch_size=BATCH_SIZE,
         validation_data=test,
+        callbacks=callbacks,
     )
 
 
@@ -155,7 +157,11 @@ def run(settings: core.Settings) -> core.Result:
     # batches in the same order, so the penalty is the only difference.
     core.seed_everything(settings.seed)
     network = build_network()
-    history = core.history_dict(train(network, train_set, test_set, epochs, settings.verbose))
+    history = core.history_dict(
+        train(
+            network, train_set, test_set, epochs, settings.verbose, core.resumable(settings, NAME)
+        )
+    )
 
     core.seed_everything(settings.seed)
     plain = build_unregularized_network()
