@@ -113,6 +113,7 @@ def train(
         train,
         epochs=epochs,
         verbose=verbose,
+        shuffle=False,  # the dataset reshuffles itself every epoch
         validation_data=test,
         callbacks=callbacks,
     )
