@@ -282,10 +282,41 @@ def steady(times: list[float]) -> float:
     return statistics.median(later) if later else float("nan")
 
 
+def command_seconds(args: list[str], repeat: int = 3) -> float:
+    """Best wall time of a ``cookbook`` command over a few runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "cookbook", *args], check=True, capture_output=True, text=True
+        )
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def machine() -> str:
+    import platform
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()}, no GPU used"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=3, help="epochs per training (default 3)")
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma list of {CASES}")
+    parser.add_argument("--json", type=Path, help="also write the table as a JSON record here")
+    parser.add_argument(
+        "--figures", action="store_true", help="also time `cookbook figures --data sample`"
+    )
     parser.add_argument("--child", nargs=2, metavar=("SIDE", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -295,23 +326,57 @@ def main() -> None:
     unknown = set(cases) - set(CASES)
     if unknown:
         parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
-    header = (
-        f"{'case':<9} {'epochs':>6} | {'port s/ep':>9} {'wall':>7} {'RSS MB':>7} | "
-        f"{'ours s/ep':>9} {'wall':>7} {'RSS MB':>7} | {'ep ratio':>8} {'RSS ratio':>9}"
-    )
-    print(header)
-    print("-" * len(header))
+    columns = [
+        "case", "epochs", "port s/epoch", "port wall s", "port peak MB",
+        "cookbook s/epoch", "cookbook wall s", "cookbook peak MB", "epoch ratio", "memory ratio",
+    ]  # fmt: skip
+    print(" | ".join(columns))
+    rows = []
     for case in cases:
         port = run_child("port", case, args.epochs)
         ours = run_child("cookbook", case, args.epochs)
         scale = 25000 / LSTM_ROWS if case == "lstm" else 1.0
         p_ep, o_ep = steady(port["epoch_times"]) * scale, steady(ours["epoch_times"]) * scale
-        print(
-            f"{case:<9} {len(ours['epoch_times']):>6} | {p_ep:>9.2f} {port['wall']:>7.1f} "
-            f"{port['peak_rss_mb']:>7.0f} | {o_ep:>9.2f} {ours['wall']:>7.1f} "
-            f"{ours['peak_rss_mb']:>7.0f} | {o_ep / p_ep:>8.2f} "
-            f"{ours['peak_rss_mb'] / port['peak_rss_mb']:>9.2f}",
-            flush=True,
+        row = [
+            case, args.epochs, round(p_ep, 2), round(port["wall"], 1),
+            round(port["peak_rss_mb"]), round(o_ep, 2), round(ours["wall"], 1),
+            round(ours["peak_rss_mb"]), round(o_ep / p_ep, 2),
+            round(ours["peak_rss_mb"] / port["peak_rss_mb"], 2),
+        ]  # fmt: skip
+        rows.append(row)
+        print(" | ".join(str(cell) for cell in row), flush=True)
+    extras = {
+        "cookbook --help (s)": round(command_seconds(["--help"]), 2),
+        "cookbook list (s)": round(command_seconds(["list"]), 2),
+    }
+    if args.figures:
+        with tempfile.TemporaryDirectory() as out:
+            extras["cookbook figures --data sample (s)"] = round(
+                command_seconds(["figures", "--data", "sample", "-q", "--out", out], repeat=1), 1
+            )
+    for key, value in extras.items():
+        print(f"{key}: {value}")
+    if args.json:
+        from cookbook.core import import_keras_quietly, versions
+        from cookbook.io import write_json
+
+        import_keras_quietly()
+
+        command = "python benchmarks/bench.py " + " ".join(sys.argv[1:])
+        write_json(
+            args.json,
+            {
+                "caption": (
+                    f"Full-size sample data (the real datasets' shapes), {args.epochs} epochs "
+                    f"per training; LSTM timed on {LSTM_ROWS} reviews and scaled to 25000. "
+                    f"Command: `{command}`"
+                ),
+                "columns": columns,
+                "rows": rows,
+                "machine": machine(),
+                "versions": versions(),
+                "commands": extras,
+            },
         )
 
 

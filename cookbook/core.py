@@ -13,9 +13,11 @@ A recipe module is read by learners, so the machinery lives here, out of its way
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,6 +37,7 @@ class Settings:
         out: folder for the recipe's files; each recipe writes into ``out/<name>/``.
         verbose: Keras progress output (0 silent, 1 progress bars, 2 one line per epoch).
         resume: continue an interrupted run from its last completed epoch.
+        progress: print a progress line with the time left during long trainings.
     """
 
     data: str = "auto"
@@ -44,6 +47,7 @@ class Settings:
     out: Path = Path("models")
     verbose: int = 0
     resume: bool = False
+    progress: bool = False
 
     def epochs_or(self, default: int) -> int:
         """The chapter's epoch count for this recipe, unless the user overrode it."""
@@ -209,12 +213,100 @@ def publish_callback(staging: Any, destination: Any) -> Any:
     return PublishFiles()
 
 
+#: Progress lines start once a training has run this long (short runs stay silent).
+PROGRESS_AFTER_S = 5.0
+
+
+class ProgressReport:
+    """Prints "3/15 epochs, 40 s so far, about 2.5 min left" lines to stderr on long work.
+
+    Nothing is printed during the first :data:`PROGRESS_AFTER_S` seconds, so quick recipes
+    stay quiet; after that, at most one line every few seconds, and a last one when done.
+    """
+
+    def __init__(self, label: str, total: int, unit: str) -> None:
+        self.label, self.total, self.unit = label, total, unit
+        self.done = 0
+        self.started = self.last_print = time.perf_counter()
+
+    def step(self, done: int | None = None) -> None:
+        """Record progress (``done`` units, or one more than before) and maybe print it."""
+        import sys
+
+        self.done = self.done + 1 if done is None else done
+        now = time.perf_counter()
+        elapsed, finished = now - self.started, self.done >= self.total
+        if elapsed < PROGRESS_AFTER_S or (not finished and now - self.last_print < 5.0):
+            return
+        self.last_print = now
+        left = elapsed / max(self.done, 1) * (self.total - self.done)
+        when = "done" if finished else f"about {_duration(left)} left"
+        line = f"{self.done}/{self.total} {self.unit}, {_duration(elapsed)} so far, {when}"
+        print(f"    {self.label}: {line}", file=sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+_reports: dict[str, ProgressReport] = {}
+
+
+def fit_counter(settings: Settings, label: str, total: int) -> Any:
+    """A Keras callback that reports how many of ``total`` separate ``fit`` calls are done.
+
+    For scikit-learn searches that train many networks: the same callback goes into every
+    fit's ``fit_kwargs``. scikit-learn copies parameters for each fit, so the report lives in
+    a module-level table under a key the copies share, not in the (copied) callback itself.
+    """
+    import keras
+
+    key = f"{label}:{len(_reports)}"
+    _reports[key] = ProgressReport(label, total, "fits")
+
+    class FitCounter(keras.callbacks.Callback):
+        def on_train_end(self, logs: dict | None = None) -> None:
+            if settings.progress:
+                _reports[key].step()
+
+    return FitCounter()
+
+
+@contextlib.contextmanager
+def quiet_training(verbose: int) -> Iterator[None]:
+    """Silence what training many fresh networks prints (a scikit-learn search), unless asked.
+
+    The wrapper's ``predict()`` draws a progress bar and has no ``verbose`` argument, so
+    Keras's interactive logging is switched off. TensorFlow warns about "retracing" each time
+    it compiles the training function of yet another new network: expected here, not a bug.
+    """
+    if verbose:
+        yield
+        return
+    import logging
+
+    import keras
+
+    tensorflow_logger = logging.getLogger("tensorflow")
+    level = tensorflow_logger.level
+    was_interactive = keras.config.is_interactive_logging_enabled()
+    keras.config.disable_interactive_logging()
+    tensorflow_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        tensorflow_logger.setLevel(level)
+        if was_interactive:
+            keras.config.enable_interactive_logging()
+
+
 BACKUP_FOLDER = ".backup"
 EPOCH_LOG = ".epochs.json"
 
 
 def resumable(settings: Settings, recipe: str) -> list[Any]:
-    """Callbacks that let an interrupted ``fit`` continue where it stopped (``--resume``).
+    """Callbacks that let an interrupted ``fit`` continue where it stopped (``--resume``),
+    and report progress on long trainings.
 
     ``keras.callbacks.BackupAndRestore`` saves the model and the epoch counter at the end of
     every epoch into ``OUT/<recipe>/.backup`` and deletes the backup when training completes.
@@ -242,10 +334,14 @@ def resumable(settings: Settings, recipe: str) -> list[Any]:
             if backup.exists() and log_path.exists():
                 self.previous = json.loads(log_path.read_text(encoding="utf-8"))
             self.current: dict[str, list[float]] = {}
+            total = self.params.get("epochs") or 0
+            self.report = ProgressReport(recipe, total, "epochs")
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             for key, value in (logs or {}).items():
                 self.current.setdefault(key, []).append(float(value))
+            if settings.progress:
+                self.report.step(epoch + 1)
             merged = {
                 key: self.previous.get(key, []) + values for key, values in self.current.items()
             }

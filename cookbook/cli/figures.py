@@ -76,6 +76,7 @@ def figures(
             size=size,
             out=Path(models_dir),
             verbose=1 if verbose else 0,
+            progress=not quiet,
         )
         for number, name in enumerate(chosen, start=1):
             started = time.perf_counter()

@@ -80,6 +80,7 @@ def train(
         size=size,
         out=out,
         verbose=1 if verbose else 0,
+        progress=not quiet,
         resume=resume,
     )
     failed: list[tuple[str, str]] = []

@@ -30,9 +30,6 @@ What changed since Keras 2:
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import keras
@@ -92,30 +89,6 @@ def create_network(X: np.ndarray, y: np.ndarray) -> keras.Model:
 # --8<-- [end:model]
 
 
-@contextmanager
-def quiet(verbose: int) -> Iterator[None]:
-    """Silence what training many fresh networks prints, unless ``verbose`` asks for output.
-
-    The wrapper's ``predict()`` draws a progress bar and has no ``verbose`` argument, so
-    Keras's interactive logging is switched off. TensorFlow warns about "retracing" each time
-    it compiles the training function of yet another new network: expected here, not a bug.
-    """
-    if verbose:
-        yield
-        return
-    tensorflow_logger = logging.getLogger("tensorflow")
-    level = tensorflow_logger.level
-    was_interactive = keras.config.is_interactive_logging_enabled()
-    keras.config.disable_interactive_logging()
-    tensorflow_logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        tensorflow_logger.setLevel(level)
-        if was_interactive:
-            keras.config.enable_interactive_logging()
-
-
 # --8<-- [start:train]
 def cross_validate_network(
     features: np.ndarray,
@@ -130,7 +103,7 @@ def cross_validate_network(
     fitted wrappers (each with its Keras model in ``.model_`` and history in ``.history_``).
     """
     neural_network = SKLearnClassifier(model=create_network)
-    with quiet(verbose):  # no progress bars from predict(), no retracing warnings
+    with core.quiet_training(verbose):  # no progress bars from predict(), no retracing warnings
         return cross_validate(
             neural_network,
             features,

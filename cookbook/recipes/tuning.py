@@ -56,9 +56,6 @@ Departures from the chapter:
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import keras
@@ -123,33 +120,11 @@ def create_network(X: np.ndarray, y: np.ndarray, optimizer: str = "rmsprop") -> 
 # --8<-- [end:model]
 
 
-@contextmanager
-def quiet(verbose: int) -> Iterator[None]:
-    """Silence what training many fresh networks prints, unless ``verbose`` asks for output.
-
-    The wrapper's ``predict()`` draws a progress bar and has no ``verbose`` argument, so
-    Keras's interactive logging is switched off. TensorFlow warns about "retracing" each time
-    it compiles the training function of yet another new network: expected here, not a bug.
-    """
-    if verbose:
-        yield
-        return
-    tensorflow_logger = logging.getLogger("tensorflow")
-    level = tensorflow_logger.level
-    was_interactive = keras.config.is_interactive_logging_enabled()
-    keras.config.disable_interactive_logging()
-    tensorflow_logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        tensorflow_logger.setLevel(level)
-        if was_interactive:
-            keras.config.enable_interactive_logging()
-
-
 # --8<-- [start:train]
 def hyperparameters(
-    epoch_choices: tuple[int, ...] = EPOCH_CHOICES, verbose: int = 0
+    epoch_choices: tuple[int, ...] = EPOCH_CHOICES,
+    verbose: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The grid: every optimizer with every (epochs, batch size) pair.
 
@@ -159,7 +134,12 @@ def hyperparameters(
     return {
         "model_kwargs": [{"optimizer": name} for name in OPTIMIZER_CHOICES],
         "fit_kwargs": [
-            {"epochs": epochs, "batch_size": batch_size, "verbose": verbose}
+            {
+                "epochs": epochs,
+                "batch_size": batch_size,
+                "verbose": verbose,
+                "callbacks": callbacks or [],
+            }
             for epochs in epoch_choices
             for batch_size in BATCH_SIZE_CHOICES
         ],
@@ -171,15 +151,16 @@ def search(
     target: np.ndarray,
     epoch_choices: tuple[int, ...] = EPOCH_CHOICES,
     verbose: int = 0,
+    callbacks: list[keras.callbacks.Callback] | None = None,
 ) -> GridSearchCV:
     """Cross-validate every combination of the grid and refit the best on all the rows."""
     neural_network = SKLearnClassifier(model=create_network)
     grid = GridSearchCV(
         estimator=neural_network,
-        param_grid=hyperparameters(epoch_choices, verbose),
+        param_grid=hyperparameters(epoch_choices, verbose, callbacks),
         cv=FOLDS,  # stated, because the default changed from 3 to 5
     )
-    with quiet(verbose):  # no progress bars from predict(), no retracing warnings
+    with core.quiet_training(verbose):  # no progress bars from predict(), no retracing warnings
         grid.fit(features, target)
     return grid
 
@@ -226,7 +207,10 @@ def run(settings: core.Settings) -> core.Result:
     """Search the grid and save the refitted best network as ``OUT/tuning/tuning.keras``."""
     features, target, info = load_data(settings)
     epoch_choices = (settings.epochs,) if settings.epochs is not None else EPOCH_CHOICES
-    grid = search(features, target, epoch_choices, settings.verbose)
+    # Every grid point is trained once per fold, then the best once more on all rows.
+    fits = len(OPTIMIZER_CHOICES) * len(epoch_choices) * len(BATCH_SIZE_CHOICES) * FOLDS + 1
+    progress = core.fit_counter(settings, NAME, fits)  # "fit 12/37, about 40 s left"
+    grid = search(features, target, epoch_choices, settings.verbose, [progress])
     best = grid.best_estimator_
     model_file = save_model(best.model_, settings.folder(NAME) / "tuning.keras")
     history = core.history_dict(best.history_)  # the refit on all rows

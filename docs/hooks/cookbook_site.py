@@ -260,6 +260,8 @@ def table_markdown(name: str, where: str) -> str:
         out += [f"Measured on: {_cell(record['machine'])}.", ""]
     if record.get("versions"):
         out += [f"Versions: {_versions_text(record['versions'])}.", ""]
+    for label, value in (record.get("commands") or {}).items():
+        out.append(f"- {_cell(label)}: **{_value_text(value)}**")
     return "\n".join(out)
 
 
