@@ -254,7 +254,9 @@ def table_markdown(name: str, where: str) -> str:
     out.append("| " + " | ".join(_cell(c) for c in columns) + " |")
     out.append("|" + "---|" * len(columns))
     for row in rows:
-        out.append("| " + " | ".join(_value_text(v) for v in row) + " |")
+        # The record's numbers are already rounded as meant to be read: show them as they are.
+        cells = (f"{v:g}" if isinstance(v, float) else _value_text(v) for v in row)
+        out.append("| " + " | ".join(cells) + " |")
     out.append("")
     if record.get("machine"):
         out += [f"Measured on: {_cell(record['machine'])}.", ""]
