@@ -92,6 +92,29 @@ def data_info(
     return info
 
 
+def imdb_multi_hot(settings: Settings, num_words: int) -> tuple[Any, Any, dict[str, Any]]:
+    """IMDB reviews as multi-hot matrices, for the recipes that feed them to ``Dense`` layers.
+
+    The chapter's two steps: load the reviews as word-id sequences, keeping the
+    ``num_words`` most frequent words, then turn each review into a row with a 1 in the
+    column of every word it uses (:func:`cookbook.data.multi_hot`, which replaces Keras 2's
+    ``Tokenizer.sequences_to_matrix``).
+
+    Returns:
+        ``(train_features, train_target)``, ``(test_features, test_target)`` and the data's
+        description for the results record.
+    """
+    from cookbook import data
+
+    source = data.resolve_source("imdb", settings.data)
+    loaded = data.load_imdb(
+        num_words=num_words, source=source, size=settings.size, seed=settings.seed
+    )
+    train, test = data.multi_hot_split(loaded, num_words)
+    info = data_info("imdb", source, settings, len(train[1]), len(test[1]))
+    return train, test, info
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and the backend so the same seed gives the same history."""
     import keras
@@ -143,6 +166,32 @@ def model_key(model: Any) -> str:
         return node
 
     return json.dumps(without_names(json.loads(model.to_json())), sort_keys=True)
+
+
+def train_shared(
+    settings: Settings,
+    network: Any,
+    data_key: list[Any],
+    epochs: int,
+    batch_size: int,
+    train: Callable[[], T],
+) -> tuple[T, bool]:
+    """:func:`train_once` keyed on everything a training depends on.
+
+    Returns ``train()``'s result (new, or the one an identical earlier training produced in
+    this process) and whether it was shared rather than trained now.
+    """
+    key = {
+        "network": model_key(network),
+        "data": data_key,
+        "size": settings.size,
+        "seed": settings.seed,
+        "epochs": epochs,
+        "batch_size": batch_size,
+    }
+    before = training_count()
+    result = train_once(key, train)
+    return result, training_count() == before
 
 
 def training_count() -> int:

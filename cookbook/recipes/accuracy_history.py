@@ -123,13 +123,6 @@ def run(settings: core.Settings) -> core.Result:
     """Train (or reuse the identical training of ``loss-history``) and save the model."""
     network = build_network()
     epochs = settings.epochs_or(EPOCHS)
-    source = data.resolve_source("imdb", settings.data)
-    key = {
-        "network": core.model_key(network),
-        "data": ["imdb", NUMBER_OF_FEATURES, source, settings.size, settings.seed],
-        "epochs": epochs,
-        "batch_size": BATCH_SIZE,
-    }
 
     def train_network() -> tuple[keras.Model, dict[str, list[float]], dict[str, Any]]:
         train_set, test_set, info = load_data(settings)
@@ -137,8 +130,11 @@ def run(settings: core.Settings) -> core.Result:
         history = train(network, train_set, test_set, epochs, settings.verbose, callbacks)
         return network, core.history_dict(history), info
 
-    trainings_before = core.training_count()
-    trained, history, info = core.train_once(key, train_network)
+    source = data.resolve_source("imdb", settings.data)
+    data_key = ["imdb", NUMBER_OF_FEATURES, source]
+    (trained, history, info), shared = core.train_shared(
+        settings, network, data_key, epochs, BATCH_SIZE, train_network
+    )
     model_file = save_model(trained, settings.folder(NAME) / "accuracy_history.keras")
     best_epoch = int(np.argmax(history["val_accuracy"])) + 1
     return core.Result(
@@ -149,7 +145,7 @@ def run(settings: core.Settings) -> core.Result:
         details={
             "best_epoch": best_epoch,  # highest test accuracy
             "best_val_accuracy": history["val_accuracy"][best_epoch - 1],
-            "shared_training": core.training_count() == trainings_before,
+            "shared_training": shared,
         },
     )
 

@@ -126,13 +126,6 @@ def run(settings: core.Settings) -> core.Result:
     """Train (or reuse the identical training of ``accuracy-history``) and save the model."""
     network = build_network()
     epochs = settings.epochs_or(EPOCHS)
-    source = data.resolve_source("imdb", settings.data)
-    key = {
-        "network": core.model_key(network),
-        "data": ["imdb", NUMBER_OF_FEATURES, source, settings.size, settings.seed],
-        "epochs": epochs,
-        "batch_size": BATCH_SIZE,
-    }
 
     def train_network() -> tuple[keras.Model, dict[str, list[float]], dict[str, Any]]:
         train_set, test_set, info = load_data(settings)
@@ -140,8 +133,11 @@ def run(settings: core.Settings) -> core.Result:
         history = train(network, train_set, test_set, epochs, settings.verbose, callbacks)
         return network, core.history_dict(history), info
 
-    trainings_before = core.training_count()
-    trained, history, info = core.train_once(key, train_network)
+    source = data.resolve_source("imdb", settings.data)
+    data_key = ["imdb", NUMBER_OF_FEATURES, source]
+    (trained, history, info), shared = core.train_shared(
+        settings, network, data_key, epochs, BATCH_SIZE, train_network
+    )
     model_file = save_model(trained, settings.folder(NAME) / "loss_history.keras")
     best_epoch = int(np.argmin(history["val_loss"])) + 1
     return core.Result(
@@ -152,7 +148,7 @@ def run(settings: core.Settings) -> core.Result:
         details={
             "best_epoch": best_epoch,  # lowest test loss; later epochs overfit
             "best_val_loss": history["val_loss"][best_epoch - 1],
-            "shared_training": core.training_count() == trainings_before,
+            "shared_training": shared,
         },
     )
 

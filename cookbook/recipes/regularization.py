@@ -44,7 +44,7 @@ import numpy as np
 from keras import layers, regularizers
 from matplotlib.figure import Figure
 
-from cookbook import core, data, plotting
+from cookbook import core, plotting
 from cookbook.io import save_model
 
 NAME = "regularization"
@@ -56,14 +56,12 @@ BATCH_SIZE = 100
 
 # --8<-- [start:data]
 def load_data(settings: core.Settings) -> tuple[Any, Any, dict[str, Any]]:
-    """IMDB reviews as multi-hot matrices, with where they came from."""
-    source = data.resolve_source("imdb", settings.data)
-    loaded = data.load_imdb(
-        num_words=NUMBER_OF_FEATURES, source=source, size=settings.size, seed=settings.seed
-    )
-    train, test = data.multi_hot_split(loaded, NUMBER_OF_FEATURES)
-    info = core.data_info("imdb", source, settings, len(train[1]), len(test[1]))
-    return train, test, info
+    """IMDB reviews as multi-hot matrices of the most frequent words, with their source.
+
+    See :func:`cookbook.core.imdb_multi_hot`: load the reviews as word ids, then give each
+    one a row with a 1 in the column of every word it uses.
+    """
+    return core.imdb_multi_hot(settings, NUMBER_OF_FEATURES)
 
 
 # --8<-- [end:data]
