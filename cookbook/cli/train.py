@@ -88,7 +88,7 @@ def train(
     for number, name in enumerate(chosen, start=1):
         prefix = f"[{number}/{len(chosen)}] {name}"
         if not quiet:
-            click.echo(f"{prefix}: training ...")
+            click.echo(f"{prefix}: running ...")
         try:
             result, record = runner.run_recipe(name, settings)
             runner.write_record(record, settings.folder(name) / runner.RESULTS_NAME)
