@@ -270,7 +270,7 @@ class ProgressReport:
     """Prints "3/15 epochs, 40 s so far, about 2.5 min left" lines to stderr on long work.
 
     Nothing is printed during the first :data:`PROGRESS_AFTER_S` seconds, so quick recipes
-    stay quiet; after that, at most one line every few seconds, and a last one when done.
+    stay quiet; after that, at most one line per that many seconds, and a last one when done.
     """
 
     def __init__(self, label: str, total: int, unit: str) -> None:
@@ -285,7 +285,8 @@ class ProgressReport:
         self.done = self.done + 1 if done is None else done
         now = time.perf_counter()
         elapsed, finished = now - self.started, self.done >= self.total
-        if elapsed < PROGRESS_AFTER_S or (not finished and now - self.last_print < 5.0):
+        too_soon = now - self.last_print < PROGRESS_AFTER_S
+        if elapsed < PROGRESS_AFTER_S or (not finished and too_soon):
             return
         self.last_print = now
         left = elapsed / max(self.done, 1) * (self.total - self.done)
@@ -369,7 +370,7 @@ def resumable(settings: Settings, recipe: str) -> list[Any]:
 
     from cookbook.io import write_json
 
-    folder = Path(settings.out) / recipe
+    folder = settings.folder(recipe)
     backup, log_path = folder / BACKUP_FOLDER, folder / EPOCH_LOG
     if not settings.resume:
         shutil.rmtree(backup, ignore_errors=True)
@@ -403,5 +404,4 @@ def resumable(settings: Settings, recipe: str) -> list[Any]:
                     history.history[key] = earlier + list(history.history.get(key, []))
             log_path.unlink(missing_ok=True)
 
-    folder.mkdir(parents=True, exist_ok=True)
     return [keras.callbacks.BackupAndRestore(backup_dir=str(backup)), EpochLog()]
