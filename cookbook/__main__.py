@@ -1,6 +1,6 @@
 """``python -m cookbook`` runs the command-line interface."""
 
-from cookbook.cli import main
+from cookbook.console import main
 
 if __name__ == "__main__":
     main()

@@ -1,12 +1,16 @@
-"""The errors a user can cause or meet, each with the exit code the CLI gives it.
+"""Every error a user can meet, in one family, each with the exit code the CLI gives it.
 
 Exit codes: 0 success, 1 failure (something went wrong while working), 2 usage error (the
-command line asked for something impossible), 130 interrupted (Ctrl-C).
+command line asked for something impossible or contradictory), 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM).
+
+The CLI prints ``error: <message>`` for any :class:`CookbookError` and exits with its
+``exit_code``; no user mistake ever ends in a traceback.
 """
 
 from __future__ import annotations
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 130, 143
 
 
 class CookbookError(Exception):
@@ -15,12 +19,59 @@ class CookbookError(Exception):
     exit_code = EXIT_FAILURE
 
 
-class GraphvizMissing(CookbookError):
-    """``plot_model`` needs the Graphviz ``dot`` program, which is not installed."""
+class UsageError(CookbookError):
+    """The command asked for something that cannot be done as asked (exit 2)."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            "Graphviz's `dot` program is not installed, so the architecture diagram cannot be "
-            "drawn. Install it (Debian/Ubuntu: `sudo apt-get install graphviz`, macOS: "
-            "`brew install graphviz`, conda: `conda install graphviz`) and run again."
-        )
+    exit_code = EXIT_USAGE
+
+
+class DataUnavailable(CookbookError):
+    """The real dataset was asked for (``--data keras``) but cannot be had."""
+
+
+class ProgramMissing(CookbookError):
+    """A system program a recipe needs (Graphviz's ``dot``) is not installed.
+
+    Not a failure of the cookbook: ``cookbook figures`` and ``train --all`` skip the recipe with
+    this message and go on; naming the recipe on its own makes it an error.
+    """
+
+    def __init__(self, program: str, purpose: str, install: str) -> None:
+        self.program = program
+        super().__init__(f"{program} is not installed, so {purpose}. Install it ({install}).")
+
+
+def graphviz_missing() -> ProgramMissing:
+    """Graphviz's ``dot`` program is missing: ``plot_model`` cannot draw."""
+    return ProgramMissing(
+        "Graphviz's `dot` program",
+        "the architecture diagram cannot be drawn",
+        "Debian/Ubuntu: `apt-get install graphviz`, with `sudo` unless you are root; "
+        "macOS: `brew install graphviz`; conda: `conda install graphviz`",
+    )
+
+
+class RunLocked(CookbookError):
+    """Another cookbook process is writing into the same output folder."""
+
+
+class ResumeMismatch(UsageError):
+    """``--resume`` was asked to continue a run with different settings."""
+
+
+class DamagedBackup(CookbookError):
+    """The saved state of an interrupted run cannot be read back."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT); raised where Python raises KeyboardInterrupt."""
+
+    exit_code = EXIT_INTERRUPTED
+    signal_name = "Ctrl-C"
+
+
+class Terminated(Interrupted):
+    """SIGTERM, handled like Ctrl-C: the same clean-up, its own exit code and message."""
+
+    exit_code = EXIT_TERMINATED
+    signal_name = "SIGTERM"

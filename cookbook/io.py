@@ -1,43 +1,65 @@
-"""Writing files so that a crash never leaves a broken one behind.
+"""Writing files so that nothing a user had is ever lost or left half-written.
 
-Every file the cookbook writes -- models, figures, results records -- is first written to a
-temporary file in the same folder and then renamed over the target. A rename within one
-folder is atomic, so the target is either the old good file or the new complete one, never a
-half-written mix.
+Three tools, used by the runner around every recipe:
+
+* :func:`atomic_path` / :func:`write_json` -- a file is written under a temporary name beside
+  its target and renamed over it when complete. A rename within one folder is atomic, so the
+  target is either the old good file or the new complete one.
+* :func:`replace_folder` -- a whole folder of files (a run's model files and its record) takes
+  the place of the old one in one step, so a folder never holds files of two runs.
+* :func:`lock` -- one process at a time per output: a second run on the same folder is refused
+  at once, and a lock left by a killed process is taken over.
+
+Ctrl-C and SIGTERM are held back for the few microseconds of a multi-step publish
+(:func:`signals_deferred`), so an interruption lands before or after it, never inside.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import errno
 import json
 import os
+import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from cookbook.errors import RunLocked
 
-@contextmanager
-def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success, rename it onto ``target``.
 
-    The temporary name keeps the target's suffix (Keras insists on ``.keras``). If the block
-    raises, the temporary file is removed and ``target`` is untouched.
-    """
+@contextlib.contextmanager
+def temporary_beside(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a fresh temporary path in ``target``'s folder, removed on exit unless it was
+    renamed away. It keeps the target's suffix (Keras insists on ``.keras``) and gets the usual
+    permissions (``mkstemp`` makes owner-only files)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent
+        prefix=f".{target.stem[:40]}.", suffix=f".tmp{target.suffix}", dir=target.parent
     )
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        # mkstemp makes owner-only files; give the result the usual permissions instead.
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
+        yield tmp
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success, rename it onto ``target``.
+
+    If the block raises, the temporary file is removed and ``target`` is untouched.
+    """
+    with temporary_beside(target) as tmp:
+        yield tmp
+        os.replace(tmp, target)
 
 
 def _umask() -> int:
@@ -49,42 +71,137 @@ def _umask() -> int:
 def write_json(target: str | os.PathLike[str], data: Any) -> Path:
     """Write ``data`` as indented JSON, atomically."""
     with atomic_path(target) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return Path(target)
 
 
-def save_model(model: Any, target: str | os.PathLike[str]) -> Path:
-    """Save a Keras model to a ``.keras`` file, atomically."""
-    with atomic_path(target) as tmp:
-        model.save(tmp)
-    return Path(target)
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back until the block has finished (POSIX; elsewhere a no-op)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def publish(staging: Path, destination: Path) -> list[Path]:
-    """Move every finished file from ``staging`` into ``destination`` (atomic renames)."""
-    moved = []
-    destination.mkdir(parents=True, exist_ok=True)
-    for path in sorted(staging.glob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            final = destination / path.name
-            os.replace(path, final)
-            moved.append(final)
-    return moved
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
 
 
-def staging_folder(destination: Path) -> Path:
-    """A fresh hidden folder beside ``destination`` where callbacks can write files safely.
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2``); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(
+        at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # the file system cannot swap: use two renames
+    raise OSError(code, os.strerror(code), str(first))
 
-    Keras's ``ModelCheckpoint`` writes straight to its ``filepath``; pointing it here and
-    moving each finished file into ``destination`` with :class:`PublishFiles` means a crash
-    in the middle of a save never replaces a good model file with a broken one.
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put folder ``new`` where ``target`` is (or is not yet), replacing it as a whole.
+
+    With Linux's ``renameat2(RENAME_EXCHANGE)`` the two folders swap in one step. Elsewhere the
+    old folder is first renamed aside to ``.NAME.old`` and :func:`recover_folder` puts it back
+    should the process die between the two renames.
     """
-    destination.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=".staging-", dir=destination))
+    with signals_deferred():
+        if target.exists() and _exchange(new, target):
+            shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old files
+            return
+        aside = target.with_name(f".{target.name}.old")
+        shutil.rmtree(aside, ignore_errors=True)
+        if target.exists():
+            os.replace(target, aside)
+        os.replace(new, target)
+        shutil.rmtree(aside, ignore_errors=True)
 
 
-def remove_folder(folder: Path) -> None:
-    """Remove a staging folder and whatever is left in it."""
-    import shutil
+def recover_folder(target: Path) -> None:
+    """Undo a :func:`replace_folder` that a killed process left half done."""
+    aside = target.with_name(f".{target.name}.old")
+    if aside.exists() and not target.exists():
+        os.replace(aside, target)
+    shutil.rmtree(aside, ignore_errors=True)
 
-    shutil.rmtree(folder, ignore_errors=True)
+
+def publish_files(pairs: list[tuple[Path, Path]]) -> None:
+    """Rename each finished temporary file onto its target, all with signals held back."""
+    with signals_deferred():
+        for tmp, target in pairs:
+            os.replace(tmp, target)
+
+
+@contextlib.contextmanager
+def lock(path: Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for the block, or raise :class:`RunLocked` at once.
+
+    The lock is the operating system's (``flock``): it dies with its process, so a lock file
+    left by a killed run is simply taken over. The file holds the owner's process id and
+    command, which the refusal quotes.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; run unguarded
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise RunLocked(
+                f"{what} is in use by another cookbook run ({holder}); wait for it to finish, "
+                f"or choose another --out"
+            ) from None
+        if _same_file(fd, path):
+            break
+        os.close(fd)  # the holder removed the file while we waited on it: lock the new one
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {' '.join(_command())}\n".encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 500, 0).decode(errors="replace").strip()
+    except OSError:
+        text = ""
+    pid, _, command = text.partition(" ")
+    return f"process {pid}: {command}" if pid else "another process"
+
+
+def _command() -> list[str]:
+    import sys
+
+    return [Path(sys.argv[0]).name, *sys.argv[1:]][:12]

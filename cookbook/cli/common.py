@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import math
 import os
 import sys
 import traceback
@@ -13,9 +15,10 @@ from typing import Any
 import click
 
 from cookbook import errors, recipes
-from cookbook.data import SIZES, SOURCES
+from cookbook.settings import EPOCHS_MAX, SEED_MAX, SIZES, SOURCES
 
-SEED_MAX = 2**32 - 1
+#: The longest path Linux accepts, and the longest name of one folder in it.
+PATH_MAX, NAME_MAX = 4096, 255
 
 
 def validate_names(names: tuple[str, ...], all_: bool) -> list[str]:
@@ -34,19 +37,60 @@ def validate_names(names: tuple[str, ...], all_: bool) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def check_out_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    """Refuse an output folder we could not write into, before any training starts."""
-    path = Path(value)
+def check_out_dir(ctx: click.Context, param: click.Parameter, value: Any) -> Path:
+    """Refuse an output folder we could not write into, before any training starts.
+
+    ``~`` at the start means the home folder even when the shell did not expand it (it was
+    quoted). Names too long for the file system, dangling or looping symbolic links, a file in
+    the way and folders without write permission are all refused here, in one line.
+    """
+    text = os.fsdecode(value) if value is not None else ""
+    if not text.strip():
+        raise click.BadParameter("is empty; name a folder (for example --out models)", ctx, param)
+    path = Path(text).expanduser()
+    if len(os.fsencode(path)) > PATH_MAX:
+        raise click.BadParameter(f"is longer than {PATH_MAX} bytes", ctx, param)
+    for part in path.parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            raise click.BadParameter(
+                f"has a folder name of {len(os.fsencode(part))} bytes; at most {NAME_MAX} fit",
+                ctx,
+                param,
+            )
+    try:
+        _check_writable(path)
+    except OSError as err:
+        reason = "a symbolic link loop" if err.errno == errno.ELOOP else err.strerror
+        raise click.BadParameter(f"cannot be used: {reason} ({path})", ctx, param) from None
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
+    return path
+
+
+def _check_writable(path: Path) -> None:
+    if path.is_symlink() and not path.exists():
+        os.stat(path)  # raises ELOOP for a loop
+        raise ValueError(f"{path} is a symbolic link to {os.readlink(path)}, which does not exist")
     if path.exists() and not path.is_dir():
-        raise click.BadParameter(f"{path} is a file, not a folder", ctx, param)
+        raise ValueError(f"{path} is a file, not a folder")
     existing = path
     while not existing.exists():
+        if existing.is_symlink():  # a dangling link further up
+            raise ValueError(f"{existing} is a symbolic link to a missing folder")
         existing = existing.parent
     if not existing.is_dir():
-        raise click.BadParameter(f"{existing} is a file, so {path} cannot be created", ctx, param)
+        raise ValueError(f"{existing} is a file, so {path} cannot be created")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise click.BadParameter(f"cannot write to {existing} (permission denied)", ctx, param)
-    return path
+        raise ValueError(f"cannot write to {existing} (permission denied)")
+
+
+def check_timeout(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
+    """A download time limit must be a finite number of seconds, at most a day."""
+    if value is None:
+        return None
+    if not math.isfinite(value) or not 0 < value <= 86400:
+        raise click.BadParameter(f"{value} is not a number of seconds from 0 to 86400", ctx, param)
+    return value
 
 
 def run_options(
@@ -62,7 +106,7 @@ def run_options(
                 default="auto",
                 show_default=True,
                 help="Where datasets come from: the real ones via Keras, the offline sample, "
-                "or auto (real if cached or downloadable within ~15 s, else sample).",
+                "or auto (real if cached or downloaded within 15 s in all, else sample).",
             ),
             click.option(
                 "--size",
@@ -73,7 +117,7 @@ def run_options(
             ),
             click.option(
                 "--epochs",
-                type=click.IntRange(min=1),
+                type=click.IntRange(1, EPOCHS_MAX),
                 default=None,
                 help="Train every recipe for N epochs instead of the chapter's number.",
             ),
@@ -92,8 +136,21 @@ def run_options(
                 callback=check_out_dir,
                 help=out_help,
             ),
+            click.option(
+                "--timeout",
+                "download_timeout",
+                type=float,
+                default=None,
+                metavar="SECONDS",
+                callback=check_timeout,
+                help="Give up on downloading the real data after this long in all "
+                "(default: 15 s with --data auto, 300 s with --data keras).",
+            ),
             click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary."),
-            click.option("-v", "--verbose", is_flag=True, help="Show Keras's own progress bars."),
+            click.option(
+                "-v", "--verbose", is_flag=True, help="Show what each program prints, and "
+                "Keras's line per epoch."
+            ),
             click.option("--debug", is_flag=True, help="Show full tracebacks on errors."),
         ]
         for option in reversed(options):
@@ -111,9 +168,11 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         debug = kwargs.get("debug", False)
         try:
             return func(*args, **kwargs)
-        except KeyboardInterrupt:
-            click.echo("\ninterrupted (Ctrl-C); files from earlier runs are untouched.", err=True)
-            sys.exit(errors.EXIT_INTERRUPTED)
+        except KeyboardInterrupt as err:
+            from cookbook.console import interruption_message
+
+            click.echo(f"\n{interruption_message(err)}", err=True)
+            sys.exit(getattr(err, "exit_code", errors.EXIT_INTERRUPTED))
         except errors.CookbookError as err:
             if debug:
                 traceback.print_exc()
@@ -121,3 +180,13 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(err.exit_code)
 
     return wrapper
+
+
+def report_to_stderr(quiet: bool) -> Callable[[str], None]:
+    """Where the runner's notes and progress go: stderr, unless ``--quiet``."""
+
+    def report(line: str) -> None:
+        if not quiet or line.startswith("note:"):
+            click.echo(line, err=True)
+
+    return report

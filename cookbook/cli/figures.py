@@ -1,36 +1,14 @@
-"""``cookbook figures``: run recipes and draw each one's teaching figure."""
+"""``cookbook figures``: run recipes and publish each one's figure and results record."""
 
 from __future__ import annotations
 
-import sys
-import tempfile
 import time
-import traceback
 from pathlib import Path
 
 import click
 
-from cookbook import errors
-from cookbook.cli.common import handle_errors, run_options, validate_names
-from cookbook.cli.train import describe_failure
-
-
-def draw_one(name: str, settings, figures_dir: Path) -> tuple[Path, dict]:
-    """Run one recipe, save its figure and its results record into ``figures_dir``."""
-    import keras
-
-    from cookbook import plotting, recipes, runner
-
-    result, record = runner.run_recipe(name, settings)
-    stamp = plotting.stamp_text(
-        result.data.get("source"), settings.seed, keras.__version__, result.data.get("size")
-    )
-    figure_path = plotting.save(
-        recipes.load(name).figure(result), figures_dir / f"{name}.png", stamp
-    )
-    record["figure"] = figure_path.name
-    runner.write_record(record, figures_dir / f"{name}.json")
-    return figure_path, record
+from cookbook.cli.common import handle_errors, report_to_stderr, run_options, validate_names
+from cookbook.cli.train import finish
 
 
 @click.command()
@@ -44,11 +22,12 @@ def figures(
     epochs: int | None,
     seed: int,
     out: Path,
+    download_timeout: float | None,
     quiet: bool,
     verbose: bool,
     debug: bool,
 ) -> None:
-    """Draw the teaching figure of every recipe (or only the NAMEs given).
+    """Draw the figure of every recipe (or only the NAMEs given), with its results record.
 
     \b
     Examples:
@@ -57,46 +36,39 @@ def figures(
       cookbook figures loss-history --data keras
                                                 one figure from the real IMDB data
 
-    Each recipe is trained (its model files go to a temporary folder and are discarded), then
-    OUT/NAME.png and OUT/NAME.json (the numbers the docs show) are written. The same seed and
-    data source give byte-identical PNG files. A failing recipe does not stop the others.
+    Each recipe runs (its model files go to a temporary folder and are discarded), then
+    OUT/NAME.png and OUT/NAME.json (the numbers the docs show) replace the old pair together.
+    The same seed and data source give byte-identical files on one machine. A failing recipe
+    does not stop the others; one that needs a missing program (Graphviz) is skipped with a
+    note, and fails the command only when named.
     """
     chosen = validate_names(names, all_=not names)
-    from cookbook import core
+    from cookbook import runner
+    from cookbook.settings import Settings
 
-    core.import_keras_quietly()
-    failed: list[tuple[str, str]] = []
-    start_all = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="cookbook-models-") as models_dir:
-        settings = core.Settings(
-            data=data,
-            seed=seed,
-            epochs=epochs,
-            size=size,
-            out=Path(models_dir),
-            verbose=1 if verbose else 0,
-            progress=not quiet,
-        )
-        for number, name in enumerate(chosen, start=1):
-            started = time.perf_counter()
-            try:
-                path, _ = draw_one(name, settings, out)
-            except KeyboardInterrupt:
-                raise
-            except Exception as err:  # one recipe's failure must not stop the others
-                if debug:
-                    traceback.print_exc()
-                failed.append((name, describe_failure(err)))
-                if not quiet:
-                    click.echo(f"[{number}/{len(chosen)}] {name}: failed", err=True)
-                continue
-            if not quiet:
-                seconds = time.perf_counter() - started
-                click.echo(f"[{number}/{len(chosen)}] {path}  {seconds:5.1f} s")
-    elapsed = time.perf_counter() - start_all
-    written = len(chosen) - len(failed)
-    click.echo(f"{written} of {len(chosen)} figure(s) written to {out}/ in {elapsed:.1f} s")
-    for name, reason in failed:  # e.g. Graphviz missing: every other figure is written first
-        click.echo(f"error: {name}: {reason}", err=True)
-    if failed:
-        sys.exit(errors.EXIT_FAILURE)
+    settings = Settings(
+        data=data,
+        size=size,
+        seed=seed,
+        epochs=epochs,
+        out=out,
+        verbose=2 if verbose else 0,
+        progress=not quiet,
+        download_timeout=download_timeout,
+    )
+    runner.import_keras_quietly()
+    total = len(chosen)
+    done = [0]
+
+    def announce(group: list[str]) -> None:
+        done[0] += len(group)
+        if not quiet:
+            click.echo(f"[{done[0]}/{total}] {' and '.join(group)} ...")
+
+    started = time.perf_counter()
+    outcomes = runner.figures(chosen, settings, report_to_stderr(quiet), announce)
+    if not quiet:
+        for outcome in outcomes:
+            if outcome.status == "done":
+                click.echo(f"  {outcome.written[0]}  {outcome.seconds:5.1f} s")
+    finish(outcomes, bool(names), "figure(s) written", out, started)

@@ -24,9 +24,9 @@ def load_model_safely(path: Path):
             f"{path} is not a valid .keras file (corrupt or truncated); "
             f"train it again with `cookbook train`"
         )
-    from cookbook import core
+    from cookbook.runner import import_keras_quietly
 
-    core.import_keras_quietly()
+    import_keras_quietly()
     import keras
 
     try:

@@ -1,37 +1,46 @@
-"""``cookbook train``: run recipes and write their models and results records."""
+"""``cookbook train``: run recipes and publish their model files and results records."""
 
 from __future__ import annotations
 
 import sys
 import time
-import traceback
 from pathlib import Path
 
 import click
 
 from cookbook import errors
-from cookbook.cli.common import handle_errors, run_options, validate_names
-
-
-def describe_failure(err: BaseException) -> str:
-    """One line for a failed recipe: our own errors speak for themselves."""
-    from cookbook.data import DataUnavailable
-
-    if isinstance(err, (errors.CookbookError, DataUnavailable)):
-        return str(err)
-    if isinstance(err, OSError) and err.strerror:
-        where = f" while writing {err.filename}" if err.filename else ""
-        return f"{err.strerror}{where}; earlier files were left as they were"
-    return f"{type(err).__name__}: {err} (run again with --debug for the traceback)"
+from cookbook.cli.common import handle_errors, report_to_stderr, run_options, validate_names
 
 
 def summary_line(record: dict) -> str:
     """The headline numbers of a results record, for the progress line."""
     shown = []
-    for key, value in record["metrics"].items():
+    for key, value in record.get("results", {}).items():
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             shown.append(f"{key} {value:.4g}")
     return ", ".join(shown[:4])
+
+
+def finish(outcomes: list, named: bool, what: str, out: Path, started: float) -> None:
+    """Print the summary and the reasons for failures; exit 1 if anything failed.
+
+    A recipe skipped for a missing system program (Graphviz) fails the command only when it
+    was named on the command line; as part of "all recipes" it is reported and skipped.
+    """
+    done = [o for o in outcomes if o.status == "done"]
+    skipped = [o for o in outcomes if o.status == "skipped"]
+    failed = [o for o in outcomes if o.status == "failed"]
+    elapsed = time.perf_counter() - started
+    line = f"{len(done)} of {len(outcomes)} {what} in {elapsed:.1f} s; files in {out}/"
+    if skipped:
+        line += f"; skipped: {', '.join(o.name for o in skipped)}"
+    click.echo(line)
+    for outcome in skipped:
+        click.echo(f"skipped: {outcome.name}: {outcome.message}", err=True)
+    for outcome in failed:
+        click.echo(f"error: {outcome.name}: {outcome.message}", err=True)
+    if failed or (skipped and named):
+        sys.exit(errors.EXIT_FAILURE)
 
 
 @click.command()
@@ -41,7 +50,7 @@ def summary_line(record: dict) -> str:
 @click.option(
     "--resume",
     is_flag=True,
-    help="Continue an interrupted run from its last completed epoch.",
+    help="Continue an interrupted run from its last finished epoch (same options as before).",
 )
 @handle_errors
 def train(
@@ -52,12 +61,13 @@ def train(
     epochs: int | None,
     seed: int,
     out: Path,
+    download_timeout: float | None,
     quiet: bool,
     verbose: bool,
     debug: bool,
     resume: bool,
 ) -> None:
-    """Train recipes and write their model files and a results record.
+    """Train recipes and write their model files, figure and a results record.
 
     \b
     Examples:
@@ -66,52 +76,40 @@ def train(
       cookbook train --all --data sample -q    everything, offline
       cookbook train lstm --epochs 1           a quick look
 
-    Each recipe writes into OUT/NAME/: its .keras model file(s) and results.json (per-epoch
-    metrics, final metrics, data source and size, seed, library versions, wall time).
+    Each recipe's files appear in OUT/NAME/ all at once when it finishes: its .keras model
+    file(s), its figure and results.json (per-epoch metrics, results, data source and size,
+    seed, library versions, wall time). Until then OUT/NAME/ keeps the previous complete run.
+    An interrupted training that can resume keeps its progress in OUT/PROGRAM.partial/.
     """
     chosen = validate_names(names, all_)
-    from cookbook import core, runner
+    from cookbook import runner
+    from cookbook.settings import Settings
 
-    core.import_keras_quietly()
-    settings = core.Settings(
+    settings = Settings(
         data=data,
+        size=size,
         seed=seed,
         epochs=epochs,
-        size=size,
         out=out,
-        verbose=1 if verbose else 0,
+        verbose=2 if verbose else 0,
         progress=not quiet,
         resume=resume,
+        download_timeout=download_timeout,
     )
-    failed: list[tuple[str, str]] = []
-    total_start = time.perf_counter()
-    for number, name in enumerate(chosen, start=1):
-        prefix = f"[{number}/{len(chosen)}] {name}"
+    runner.import_keras_quietly()
+    position = iter(range(1, len(chosen) + 1))
+
+    def announce(group: list[str]) -> None:
         if not quiet:
-            click.echo(f"{prefix}: running ...")
-        try:
-            result, record = runner.run_recipe(name, settings)
-            runner.write_record(record, settings.folder(name) / runner.RESULTS_NAME)
-        except KeyboardInterrupt:
-            click.echo(
-                f"\ninterrupted during {name}; files from earlier runs are untouched. "
-                f"Continue with: cookbook train {name} --resume",
-                err=True,
-            )
-            sys.exit(errors.EXIT_INTERRUPTED)
-        except Exception as err:  # one recipe's failure must not stop the others
-            if debug:
-                traceback.print_exc()
-            failed.append((name, describe_failure(err)))
-            if not quiet:
-                click.echo(f"{prefix}: failed (see below)")
-            continue
-        if not quiet:
-            click.echo(f"{prefix}: done in {record['wall_time_s']:.1f} s  ({summary_line(record)})")
-    elapsed = time.perf_counter() - total_start
-    ok = len(chosen) - len(failed)
-    click.echo(f"{ok} of {len(chosen)} recipe(s) trained in {elapsed:.1f} s; files in {out}/")
-    for name, reason in failed:
-        click.echo(f"error: {name}: {reason}", err=True)
-    if failed:
-        sys.exit(errors.EXIT_FAILURE)
+            numbers = [next(position) for _ in group]
+            label = "/".join(str(n) for n in numbers)
+            click.echo(f"[{label}/{len(chosen)}] {' and '.join(group)}: running ...")
+
+    started = time.perf_counter()
+    outcomes = runner.train(chosen, settings, report_to_stderr(quiet), announce)
+    if not quiet:
+        for outcome in outcomes:
+            if outcome.status == "done":
+                click.echo(f"  {outcome.name}: done in {outcome.seconds:.1f} s "
+                           f"({summary_line(outcome.record)})")
+    finish(outcomes, bool(names), "recipe(s) trained", out, started)

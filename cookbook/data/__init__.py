@@ -1,47 +1,68 @@
 """Every dataset the recipes use, from one of two sources, in the Keras loaders' own shapes.
 
-``source="keras"`` returns the real datasets through ``keras.datasets.*.load_data`` (downloaded
-once into the Keras cache). ``source="sample"`` returns offline look-alikes from
-:mod:`cookbook.data.sample`, deterministic for a seed. ``source="auto"`` (the default) uses the
-real data when it is cached or arrives within about 15 seconds, and otherwise says so in one
-line on stderr and uses the sample.
+A recipe loads its data with one line, exactly as it would with Keras::
 
-Whatever the source, the loaders return exactly what Keras returns, so a recipe's code does
-not change::
+    from cookbook import data
 
-    (x_train, y_train), (x_test, y_test) = load_imdb(num_words=1000, source="sample")
+    (x_train, y_train), (x_test, y_test) = data.load_imdb(num_words=1000)
 
-The chapter's scikit-learn data (:func:`classification`, :func:`regression`) is generated
-locally and is the same under every source.
+and gets what ``keras.datasets.imdb.load_data`` returns: the same types, shapes and index
+conventions. Where it comes from is the *source*:
+
+* ``"keras"`` -- the real dataset, through ``keras.datasets`` (downloaded once into the Keras
+  cache and hash-checked);
+* ``"sample"`` -- an offline look-alike from :mod:`cookbook.data.sample`, the same arrays every
+  time, ``tiny``, ``small`` (the default) or ``full`` (the real dataset's size);
+* ``"auto"`` (the default) -- the real data when it is cached or downloads within
+  :data:`AUTO_TIMEOUT` seconds in all, else one note on stderr and the sample.
+
+The source and size are chosen by the caller (``source=``, ``size=``), else by the environment
+variables ``COOKBOOK_DATA`` and ``COOKBOOK_SIZE`` (handy in a notebook:
+``%env COOKBOOK_DATA=sample``), else by the defaults above. ``cookbook train --data ...`` sets
+them for the recipes it runs through :func:`using`.
+
+Every load is also noted (dataset, source, size, rows) for whoever is listening through
+:func:`recording`: that is how a results record names the data behind its numbers without
+the recipe saying anything about it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from cookbook.data import cache, sample
 from cookbook.data.encoding import multi_hot
+from cookbook.data.streaming import multi_hot_dataset
+from cookbook.errors import DataUnavailable, UsageError
 
 __all__ = [
-    "SOURCES",
+    "AUTO_TIMEOUT",
     "SIZES",
+    "SOURCES",
     "DataUnavailable",
-    "classification",
     "load_imdb",
     "load_mnist",
     "load_reuters",
     "multi_hot",
-    "multi_hot_split",
-    "regression",
+    "multi_hot_dataset",
+    "recording",
     "resolve_source",
     "sample_size",
+    "using",
 ]
 
 SOURCES = ("auto", "keras", "sample")
 SIZES = ("tiny", "small", "full")
+
+#: ``auto`` gives up on the real data after this many seconds in all (connecting included).
+AUTO_TIMEOUT = 15.0
 
 #: Train/test sizes of the sample data. ``full`` matches the real datasets; ``small`` (the
 #: default) keeps every recipe quick on a laptop; ``tiny`` is for the test suite.
@@ -51,28 +72,73 @@ SAMPLE_SIZES: dict[str, dict[str, tuple[int, int]]] = {
     "mnist": {"tiny": (300, 100), "small": (6000, 1000), "full": (60000, 10000)},
 }
 
+#: The sample data is the same whatever seed a run uses, as the real data is.
+SAMPLE_SEED = 0
 
-class DataUnavailable(Exception):
-    """The real dataset was asked for (``--data keras``) but cannot be had."""
-
-
+_chosen: dict[str, str | None] = {"source": None, "size": None}
 _resolved: dict[str, str] = {}
+_listeners: list[list[dict[str, Any]]] = []
+
+
+def _setting(key: str, variable: str, allowed: tuple[str, ...], default: str) -> str:
+    value = _chosen[key] or os.environ.get(variable) or default
+    if value not in allowed:
+        raise UsageError(f"{variable}={value!r}: must be one of {', '.join(allowed)}")
+    return value
+
+
+def default_source() -> str:
+    """The source used when a loader is not told one: :func:`using`, ``COOKBOOK_DATA``, auto."""
+    return _setting("source", "COOKBOOK_DATA", SOURCES, "auto")
+
+
+def default_size() -> str:
+    """The sample size used when a loader is not told one: ``COOKBOOK_SIZE``, else small."""
+    return _setting("size", "COOKBOOK_SIZE", SIZES, "small")
+
+
+@contextlib.contextmanager
+def using(source: str | None = None, size: str | None = None) -> Iterator[None]:
+    """Make ``source`` and ``size`` the defaults of every loader inside the block."""
+    saved = dict(_chosen)
+    _chosen.update(source=source, size=size)
+    try:
+        default_source(), default_size()  # refuse a bad value at once
+        yield
+    finally:
+        _chosen.update(saved)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[dict[str, Any]]]:
+    """Collect a description of every dataset loaded inside the block."""
+    loads: list[dict[str, Any]] = []
+    _listeners.append(loads)
+    try:
+        yield loads
+    finally:
+        _listeners.remove(loads)
+
+
+def _note(dataset: str, source: str, size: str, train: int, test: int) -> None:
+    entry: dict[str, Any] = {"dataset": dataset, "source": source}
+    if source == "sample":
+        entry["size"] = size
+    entry.update(train=int(train), test=int(test))
+    for loads in _listeners:
+        if entry not in loads:
+            loads.append(entry)
 
 
 def sample_size(name: str, size: str) -> tuple[int, int]:
     """Train and test sizes of the sample version of dataset ``name`` at ``size``."""
     if size not in SIZES:
-        raise ValueError(f"size must be one of {', '.join(SIZES)}, got {size!r}")
+        raise UsageError(f"size must be one of {', '.join(SIZES)}, got {size!r}")
     return SAMPLE_SIZES[name][size]
 
 
 def _unavailable_message(name: str, reason: str) -> str:
-    """What a reader needs when ``--data keras`` cannot be honoured, in one paragraph.
-
-    ``reason`` says what failed (with the URL tried); the message adds where Keras looks for
-    the file and the two ways out: bring the file (``cookbook data import``) or use the
-    offline sample (``--data sample``).
-    """
+    """What a reader needs when ``--data keras`` cannot be honoured, in one paragraph."""
     known = name in cache.FILES
     path = cache.cached_path(name) if known else cache.cache_dir()
     fname = cache.FILES[name].fname if known else name
@@ -84,20 +150,36 @@ def _unavailable_message(name: str, reason: str) -> str:
     )
 
 
-def resolve_source(name: str, source: str = "auto") -> str:
+def _progress_line(fname: str) -> Any:
+    """A one-line download progress on stderr, redrawn at most twice a second."""
+    last = [0.0]
+
+    def report(done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.5 and done != total:
+            return
+        last[0] = now
+        of = f" of {total / 1e6:.1f} MB" if total else ""
+        print(f"\r  downloading {fname}: {done / 1e6:.1f} MB{of}", end="", file=sys.stderr)
+
+    return report
+
+
+def resolve_source(name: str, source: str | None = None, timeout: float = AUTO_TIMEOUT) -> str:
     """Decide where dataset ``name`` comes from: ``"keras"`` or ``"sample"``.
 
     ``auto`` uses the Keras cache when it holds the file with the right SHA-256, else tries one
-    download (no answer within 15 seconds counts as failure) and falls back to the sample with
-    a one-line notice on stderr. ``keras`` raises :class:`DataUnavailable` instead of falling
-    back. The answer is remembered for the rest of the process, so a missing network costs its
-    timeout once, not once per recipe.
+    download, giving up after ``timeout`` seconds in all, and falls back to the sample with a
+    one-line notice on stderr. ``keras`` raises :class:`DataUnavailable` instead of falling
+    back. The answer is remembered for the rest of the process, so a missing network costs
+    its timeout once, not once per recipe.
 
     The hash is checked here, before Keras (or anyone) unpickles the file: Keras's loaders then
     find a verified file and never need the network.
     """
+    source = source or default_source()
     if source not in SOURCES:
-        raise ValueError(f"data source must be one of {', '.join(SOURCES)}, got {source!r}")
+        raise UsageError(f"data source must be one of {', '.join(SOURCES)}, got {source!r}")
     if source == "sample":
         return "sample"
     key = f"{name}:{source}"
@@ -107,8 +189,9 @@ def resolve_source(name: str, source: str = "auto") -> str:
         _resolved[key] = "keras"
         return "keras"
     damaged = cache.cached_path(name).exists()
+    report = _progress_line(cache.FILES[name].fname)
     try:
-        cache.download(name)
+        cache.download(name, timeout=timeout, progress=report)
         _resolved[key] = "keras"
     except cache.DownloadError as err:
         reason = str(err)
@@ -116,93 +199,72 @@ def resolve_source(name: str, source: str = "auto") -> str:
             reason = f"the cached file has the wrong SHA-256, and {reason}"
         if source == "keras":
             raise DataUnavailable(_unavailable_message(name, reason)) from err
+        _resolved[key] = "sample"
         print(
             f"note: the real {name} dataset is not available ({reason}); using offline sample "
             f"data instead. `cookbook data status` shows the cache; `--data sample` skips "
             f"this check.",
             file=sys.stderr,
         )
-        _resolved[key] = "sample"
+    finally:
+        print("\r", end="", file=sys.stderr, flush=True)
     return _resolved[key]
 
 
+Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
 def load_imdb(
-    num_words: int | None = None, source: str = "auto", size: str = "small", seed: int = 0
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """IMDB reviews as ``(x_train, y_train), (x_test, y_test)``, like ``imdb.load_data``."""
+    num_words: int | None = None, *, source: str | None = None, size: str | None = None
+) -> Split:
+    """IMDB reviews as ``(x_train, y_train), (x_test, y_test)``, like ``imdb.load_data``.
+
+    Each review is a list of word ids (1 starts a review, 2 stands for a word outside the
+    ``num_words`` most frequent, the most frequent word is 4); each label is 1 (positive) or
+    0 (negative).
+    """
+    size = size or default_size()
     if resolve_source("imdb", source) == "keras":
         import keras
 
-        return keras.datasets.imdb.load_data(num_words=num_words)
-    return sample.imdb(seed, *sample_size("imdb", size), num_words=num_words)
+        loaded = keras.datasets.imdb.load_data(num_words=num_words)
+        source = "keras"
+    else:
+        loaded = sample.imdb(SAMPLE_SEED, *sample_size("imdb", size), num_words=num_words)
+        source = "sample"
+    _note("imdb", source, size, len(loaded[0][1]), len(loaded[1][1]))
+    return loaded
 
 
 def load_reuters(
-    num_words: int | None = None, source: str = "auto", size: str = "small", seed: int = 0
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Reuters newswires as ``(x_train, y_train), (x_test, y_test)``, like ``reuters.load_data``."""
+    num_words: int | None = None, *, source: str | None = None, size: str | None = None
+) -> Split:
+    """Reuters newswires as ``(x_train, y_train), (x_test, y_test)``, like
+    ``reuters.load_data``: word-id lists as for IMDB, and a topic number 0..45 each."""
+    size = size or default_size()
     if resolve_source("reuters", source) == "keras":
         import keras
 
-        return keras.datasets.reuters.load_data(num_words=num_words)
-    return sample.reuters(seed, *sample_size("reuters", size), num_words=num_words)
+        loaded = keras.datasets.reuters.load_data(num_words=num_words)
+        source = "keras"
+    else:
+        loaded = sample.reuters(SAMPLE_SEED, *sample_size("reuters", size), num_words=num_words)
+        source = "sample"
+    _note("reuters", source, size, len(loaded[0][1]), len(loaded[1][1]))
+    return loaded
 
 
-def load_mnist(
-    source: str = "auto", size: str = "small", seed: int = 0
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """MNIST digits as ``(x_train, y_train), (x_test, y_test)``, like ``mnist.load_data``."""
+def load_mnist(*, source: str | None = None, size: str | None = None) -> Split:
+    """MNIST digits as ``(x_train, y_train), (x_test, y_test)``, like ``mnist.load_data``:
+    ``uint8`` images of 28x28 pixels (0 background .. 255 ink) and their digits."""
+    size = size or default_size()
     if resolve_source("mnist", source) == "keras":
         import keras
 
-        return keras.datasets.mnist.load_data()
-    return sample.mnist(seed, *sample_size("mnist", size))
-
-
-def multi_hot_split(
-    loaded: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]], num_words: int
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """A loader's ``(x_train, y_train), (x_test, y_test)`` with both ``x`` multi-hot encoded.
-
-    This is the chapter's ``Tokenizer(num_words).sequences_to_matrix(x, mode="binary")`` step,
-    applied to the training and the test documents.
-    """
-    (train_data, train_target), (test_data, test_target) = loaded
-    return (
-        (multi_hot(train_data, num_words), train_target),
-        (multi_hot(test_data, num_words), test_target),
-    )
-
-
-def classification(limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The chapter's binary classification problem: 10000 rows, 100 features, 3 informative.
-
-    ``limit`` keeps only the first rows (the same rows every time), for quick runs.
-    """
-    from sklearn.datasets import make_classification
-
-    features, target = make_classification(
-        n_samples=10000,
-        n_features=100,
-        n_informative=3,
-        n_redundant=0,
-        n_classes=2,
-        weights=[0.5, 0.5],
-        random_state=0,
-    )
-    return features[:limit], target[:limit]
-
-
-def regression(limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The chapter's regression problem: 10000 rows, 3 informative features, no noise."""
-    from sklearn.datasets import make_regression
-
-    features, target = make_regression(
-        n_samples=10000, n_features=3, n_informative=3, n_targets=1, noise=0.0, random_state=0
-    )
-    return features[:limit], target[:limit]
-
-
-def describe(train: Any, test: Any) -> dict[str, int]:
-    """Sizes of a train/test split, for the results record."""
-    return {"train": len(train), "test": len(test)}
+        loaded = keras.datasets.mnist.load_data()
+        source = "keras"
+    else:
+        loaded = sample.mnist(SAMPLE_SEED, *sample_size("mnist", size))
+        source = "sample"
+    _note("mnist", source, size, len(loaded[0][1]), len(loaded[1][1]))
+    return loaded

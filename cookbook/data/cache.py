@@ -25,6 +25,7 @@ import os
 import socket
 import ssl
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,8 +36,8 @@ from typing import BinaryIO
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
-#: Give up on a silent network after this many seconds (connect and each read).
-TIMEOUT = 15.0
+#: Give up on a download after this many seconds in all (connecting included).
+TIMEOUT = 300.0
 
 #: Bytes read or written at a time.
 CHUNK = 1 << 16
@@ -223,7 +224,7 @@ def _reason(err: BaseException, url: str, timeout: float) -> str:
         host = urllib.parse.urlsplit(url).hostname
         return f"cannot resolve the host name {host} ({cause.strerror}): offline, or DNS blocked"
     if isinstance(cause, TimeoutError) or "timed out" in str(cause):
-        return f"no answer within {timeout:g} s (timed out)"
+        return f"not complete within {timeout:g} s (timed out)"
     if isinstance(cause, ConnectionRefusedError):
         return "connection refused"
     if isinstance(cause, ssl.SSLError):
@@ -235,6 +236,13 @@ def _reason(err: BaseException, url: str, timeout: float) -> str:
     return str(cause) or type(cause).__name__
 
 
+def _socket_of(resp: object) -> socket.socket | None:
+    """The socket under an ``http.client`` response (``None`` for ``file://`` and the like)."""
+    raw = getattr(getattr(resp, "fp", None), "raw", None)
+    sock = getattr(raw, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
+
+
 def download(
     name: str,
     mirror: str | None = None,
@@ -243,24 +251,40 @@ def download(
 ) -> Path:
     """Fetch a dataset file into the cache, verified and atomically.
 
-    ``timeout`` bounds the connection and every read, so a network that swallows packets
-    fails after that many seconds instead of hanging. ``progress(done, total)`` is called as
-    bytes arrive (``total`` is ``None`` when the server does not say). The bytes go to a
-    temporary file in the cache folder; only when the whole file has arrived and its SHA-256
-    matches is it renamed into place. Anything else raises :class:`DownloadError` (a wrong
-    file: :class:`HashMismatch`) and leaves the cache as it was.
+    ``timeout`` bounds the whole download, connecting included: a server that trickles a few
+    bytes at a time is given up on after that many seconds, not after that many seconds of
+    silence. ``progress(done, total)`` is called as bytes arrive (``total`` is ``None`` when
+    the server does not say). The bytes go to a temporary file in the cache folder; only when
+    the whole file has arrived and its SHA-256 matches is it renamed into place. Anything else
+    raises :class:`DownloadError` (a wrong file: :class:`HashMismatch`) and leaves the cache as
+    it was.
     """
     url = url_for(name, mirror)
+    deadline = time.monotonic() + timeout
+
+    def remaining() -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")
+        return left
 
     def fill(out: BinaryIO) -> str:
         digest = hashlib.sha256()
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
+        with urllib.request.urlopen(url, timeout=remaining()) as resp:
             header = resp.headers.get("Content-Length")
             total = int(header) if header and header.isdigit() else None
             done = 0
             if progress:
                 progress(done, total)
-            while block := resp.read(CHUNK):
+            sock = _socket_of(resp)
+            while True:
+                if sock is not None:
+                    sock.settimeout(remaining())  # no single read may outlast the deadline
+                # read1: return what one read brings, so the deadline is checked between reads
+                block = resp.read1(CHUNK) if hasattr(resp, "read1") else resp.read(CHUNK)
+                if not block:
+                    break
+                remaining()
                 out.write(block)
                 digest.update(block)
                 done += len(block)
@@ -283,7 +307,8 @@ def download(
         ) from None
     except DownloadError:
         raise
-    except (OSError, http.client.HTTPException) as err:  # URLError and timeouts are OSErrors
+    except (OSError, http.client.HTTPException, ValueError) as err:
+        # URLError and timeouts are OSErrors; a malformed address is a ValueError.
         reason = _reason(err, url, timeout)
         raise DownloadError(f"could not download {url}: {reason}", url=url, reason=reason) from err
 

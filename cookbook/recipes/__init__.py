@@ -1,49 +1,69 @@
-"""The registry: each recipe's command-line name, module and title, in the chapter's order.
+"""The registry: each recipe's command-line name, program, title and needs, in chapter order.
 
 The CLI knows recipes only through this table. It is plain data, so ``cookbook list`` and
-``cookbook --help`` answer without importing TensorFlow; a recipe module is imported only when
-it runs. Adding a recipe is one module, one line here, and one docs page.
+``cookbook --help`` answer without importing TensorFlow; a recipe's program runs only when the
+recipe does (see :mod:`cookbook.program`). Adding a recipe is one module, one line here, and
+one docs page.
+
+Every recipe program follows the same conventions, which the runner and the tests rely on:
+
+* its ``parameters`` section assigns, of ``epochs``, ``seed``, ``folder``, ``callbacks`` and
+  ``verbose``, those it uses, with the same meaning in every recipe;
+* it writes its files into ``folder`` only;
+* it ends with ``results`` (a dict of the numbers it prints) and its figure in a variable
+  (``figure`` unless the entry says otherwise); a recipe that trains keeps ``fit``'s return
+  value in ``history``.
 """
 
 from __future__ import annotations
 
 import difflib
-from importlib import import_module
-from types import ModuleType
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from cookbook.errors import UsageError
 
 
 class Entry(NamedTuple):
-    """One recipe of the chapter."""
+    """One recipe of the chapter.
+
+    Attributes:
+        name: the command-line name.
+        module: the program's module in :mod:`cookbook.recipes` (two entries may share one).
+        title: one line for ``cookbook list`` and the docs.
+        dataset: what it trains on, for its record when no loader says (``None``: no data).
+        figure: the program's variable that holds the figure.
+        hidden: sections the entry's page and notebook leave out (the other figure of a pair).
+        resumable: one ``fit`` that ``--resume`` can continue after an interruption.
+        sizes: parameter values for each ``--size`` (rows of generated data, subsets).
+        epochs: the parameters that ``--epochs N`` sets (default ``{"epochs": N}``).
+        fits: how many networks the program trains, from its parameters (for progress).
+        needs: system programs the recipe cannot run without.
+    """
 
     name: str
     module: str
     title: str
+    dataset: str | None = None
+    figure: str = "figure"
+    hidden: tuple[str, ...] = ()
+    resumable: bool = False
+    sizes: dict[str, dict[str, Any]] = {}
+    epochs: Callable[[int], dict[str, Any]] = lambda n: {"epochs": n}
+    fits: Callable[[dict[str, Any]], int] | None = None
+    needs: tuple[str, ...] = ()
 
 
 RECIPES: tuple[Entry, ...] = (
-    Entry("dropout", "dropout", "Adding dropout to a feed-forward network"),
-    Entry("cnn", "cnn", "A convolutional network for handwritten digits"),
-    Entry("binary", "binary", "A feed-forward network for binary classification"),
-    Entry("multiclass", "multiclass", "A feed-forward network for multiclass classification"),
-    Entry("regression", "regression", "A feed-forward network for regression"),
-    Entry("lstm", "lstm", "An LSTM recurrent network for sentiment"),
-    Entry("early-stopping", "early_stopping", "Stopping training early"),
-    Entry("regularization", "regularization", "L2 weight regularisation"),
-    Entry("preprocessing", "preprocessing", "Standardising features for a network"),
-    Entry("checkpointing", "checkpointing", "Saving the model while it trains"),
-    Entry("tuning", "tuning", "Tuning hyperparameters with a grid search"),
-    Entry("loss-history", "loss_history", "Plotting the loss history"),
-    Entry("architecture", "architecture", "Drawing a network's architecture"),
-    Entry("accuracy-history", "accuracy_history", "Plotting the accuracy history"),
-    Entry("cross-validation", "cross_validation", "k-fold cross-validation of a network"),
-)
+    Entry("binary", "binary", "A feed-forward network for binary classification",
+          dataset="imdb", resumable=True),
+)  # fmt: skip
 
 NAMES: tuple[str, ...] = tuple(entry.name for entry in RECIPES)
 _BY_NAME = {entry.name: entry for entry in RECIPES}
 
 
-class UnknownRecipe(KeyError):
+class UnknownRecipe(UsageError):
     """A name that is not in the registry; its message suggests the closest valid names."""
 
     def __init__(self, name: str) -> None:
@@ -51,9 +71,6 @@ class UnknownRecipe(KeyError):
         close = difflib.get_close_matches(name, NAMES, n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         super().__init__(f"unknown recipe {name!r}.{hint} (`cookbook list` shows all fifteen)")
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 def entry(name: str) -> Entry:
@@ -64,6 +81,7 @@ def entry(name: str) -> Entry:
         raise UnknownRecipe(name) from None
 
 
-def load(name: str) -> ModuleType:
-    """Import and return the module of recipe ``name``."""
-    return import_module(f"cookbook.recipes.{entry(name).module}")
+def sharing(name: str) -> list[Entry]:
+    """The entries whose program is ``name``'s (one run of it serves them all)."""
+    module = entry(name).module
+    return [other for other in RECIPES if other.module == module]

@@ -1,118 +1,96 @@
-"""A feed-forward network for binary classification.
+"""A feed-forward network for binary classification: is an IMDB review positive or negative?
 
-Is a movie review positive or negative? Each review arrives as a list of word ids; we turn it
-into a *multi-hot* vector -- one column per word of the 1000 most frequent, 1 if the review
-uses that word -- and feed it to a small stack of ``Dense`` layers. Because there are two
-classes, the last layer is a single unit with a sigmoid activation: its output is the
-probability that the review is positive, and ``binary_crossentropy`` is the matching loss.
-
-``fit`` returns a ``History`` whose ``.history`` dict holds one value per epoch for the loss
-and every metric, on the training data and (with ``validation_data``) on the test data.
-
-What changed since Keras 2:
-
-* ``keras.preprocessing.text.Tokenizer`` is gone; :func:`cookbook.data.multi_hot` builds the
-  same matrix with NumPy, as ``uint8`` instead of ``float64`` (8 times less memory).
-* The input shape is declared with ``keras.Input(shape=...)`` rather than ``input_shape=`` on
-  the first layer.
-* History keys are ``accuracy`` / ``val_accuracy`` (Keras 2 printed ``acc``).
-* Models are saved in the ``.keras`` format.
+The program that the page *docs/recipes/binary.md* shows and explains, section by section.
+Run it with ``python -m cookbook.recipes.binary`` (files go to the current folder), or with
+``cookbook train binary``.
 """
 
-from __future__ import annotations
-
-from typing import Any
+# --8<-- [start:imports]
+from pathlib import Path
 
 import keras
-import numpy as np
+import matplotlib.pyplot as plt
 from keras import layers
-from matplotlib.figure import Figure
 
-from cookbook import core, plotting
-from cookbook.io import save_model
+from cookbook import data
 
-NAME = "binary"
-NUMBER_OF_FEATURES = 1000  # keep the 1000 most frequent words
-EPOCHS = 3
-BATCH_SIZE = 100
+# --8<-- [end:imports]
 
+# --8<-- [start:parameters]
+epochs = 3  # full passes over the training data
+seed = 0  # the same seed gives the same starting weights, the same shuffles, the same results
+folder = Path(".")  # where the model file and the figure are written
+callbacks = []  # more Keras callbacks for fit, e.g. keras.callbacks.CSVLogger("log.csv")
+verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoch
+# --8<-- [end:parameters]
 
 # --8<-- [start:data]
-def load_data(settings: core.Settings) -> tuple[Any, Any, dict[str, Any]]:
-    """IMDB reviews as multi-hot matrices of the most frequent words, with their source.
+number_of_features = 1000  # keep the 1000 most frequent words
 
-    See :func:`cookbook.core.imdb_multi_hot`: load the reviews as word ids, then give each
-    one a row with a 1 in the column of every word it uses.
-    """
-    return core.imdb_multi_hot(settings, NUMBER_OF_FEATURES)
+# Each review is a list of word ids; each target is 1 (positive) or 0 (negative).
+(train_data, train_target), (test_data, test_target) = data.load_imdb(
+    num_words=number_of_features
+)
 
-
+# One row per review, one column per word: 1 where the review uses the word.
+train_features = data.multi_hot(train_data, number_of_features)
+test_features = data.multi_hot(test_data, number_of_features)
+print("training features:", train_features.shape, "test features:", test_features.shape)
 # --8<-- [end:data]
 
+# --8<-- [start:network]
+keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend together
 
-# --8<-- [start:model]
-def build_network(number_of_features: int = NUMBER_OF_FEATURES) -> keras.Sequential:
-    """Two hidden layers of 16 ReLU units and one sigmoid output unit."""
-    network = keras.Sequential(
-        [
-            keras.Input(shape=(number_of_features,)),
-            layers.Dense(units=16, activation="relu"),
-            layers.Dense(units=16, activation="relu"),
-            layers.Dense(units=1, activation="sigmoid"),
-        ]
-    )
-    network.compile(
-        loss="binary_crossentropy",  # cross-entropy for two classes
-        optimizer="rmsprop",
-        metrics=["accuracy"],
-    )
-    return network
+network = keras.Sequential(
+    [
+        keras.Input(shape=(number_of_features,)),
+        layers.Dense(units=16, activation="relu"),
+        layers.Dense(units=16, activation="relu"),
+        layers.Dense(units=1, activation="sigmoid"),  # the probability of "positive"
+    ]
+)
+network.compile(
+    loss="binary_crossentropy",  # cross-entropy for two classes
+    optimizer="rmsprop",
+    metrics=["accuracy"],
+)
+network.summary()
+# --8<-- [end:network]
 
+# --8<-- [start:training]
+history = network.fit(
+    train_features,  # features
+    train_target,  # target vector
+    epochs=epochs,
+    verbose=verbose,
+    batch_size=100,  # observations per update of the weights
+    validation_data=(test_features, test_target),  # evaluated after every epoch
+    callbacks=callbacks,
+)
+# --8<-- [end:training]
 
-# --8<-- [end:model]
+# --8<-- [start:evaluation]
+test_loss, test_accuracy = network.evaluate(test_features, test_target, verbose=0)
+results = {"test_loss": test_loss, "test_accuracy": test_accuracy}
+print(results)
+# --8<-- [end:evaluation]
 
+# --8<-- [start:saving]
+network.save(folder / "binary.keras")  # architecture, weights and optimizer state
+# --8<-- [end:saving]
 
-# --8<-- [start:train]
-def train(
-    network: keras.Model,
-    train: tuple[np.ndarray, np.ndarray],
-    test: tuple[np.ndarray, np.ndarray],
-    epochs: int = EPOCHS,
-    verbose: int = 0,
-    callbacks: list[keras.callbacks.Callback] | None = None,
-) -> keras.callbacks.History:
-    """Fit on the training data, evaluating on the test data after every epoch."""
-    return network.fit(
-        train[0],  # features
-        train[1],  # target vector
-        epochs=epochs,
-        verbose=verbose,
-        batch_size=BATCH_SIZE,  # observations per gradient update
-        validation_data=test,  # evaluated after every epoch
-        callbacks=callbacks,
-    )
+# --8<-- [start:figure]
+training_accuracy = history.history["accuracy"]
+test_accuracy_per_epoch = history.history["val_accuracy"]
+epoch_numbers = range(1, len(training_accuracy) + 1)
 
-
-# --8<-- [end:train]
-
-
-def run(settings: core.Settings) -> core.Result:
-    """Train the network and save it as ``OUT/binary/binary.keras``."""
-    train_set, test_set, info = load_data(settings)
-    network = build_network()
-    epochs = settings.epochs_or(EPOCHS)
-    callbacks = core.resumable(settings, NAME)  # lets `cookbook train --resume` continue
-    history = core.history_dict(
-        train(network, train_set, test_set, epochs, settings.verbose, callbacks)
-    )
-    model_file = save_model(network, settings.folder(NAME) / "binary.keras")
-    return core.Result(
-        history=history, metrics=core.final_metrics(history), data=info, files=[model_file]
-    )
-
-
-def figure(result: core.Result) -> Figure:
-    """Training and test accuracy per epoch."""
-    return plotting.history_figure(
-        result.history, "accuracy", "Accuracy", title="Binary classification (IMDB)"
-    )
+figure, axes = plt.subplots(figsize=(8, 5))
+axes.plot(epoch_numbers, training_accuracy, "r--", label="Training accuracy")
+axes.plot(epoch_numbers, test_accuracy_per_epoch, "b-", label="Test accuracy")
+axes.set_xticks(list(epoch_numbers))
+axes.set_xlabel("Epoch")
+axes.set_ylabel("Accuracy")
+axes.set_title("Binary classification of IMDB reviews")
+axes.legend()
+figure.savefig(folder / "binary.png")
+# --8<-- [end:figure]

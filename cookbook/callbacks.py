@@ -1,0 +1,231 @@
+"""The Keras callbacks the runner hands a recipe through its ``callbacks`` parameter.
+
+They are how the CLI's machinery reaches a training without a line of the recipe being about
+it -- ``fit(..., callbacks=callbacks)`` is all a recipe says:
+
+* :class:`Backup` saves the training state after every epoch and, with ``--resume``, restores
+  it, so an interrupted run continues from its last finished epoch. It refuses to continue a
+  run whose network or training settings differ, and says what differs.
+* :class:`EpochProgress` prints "3/15 epochs, 40 s so far, about 2.5 min left" on long
+  trainings; :class:`FitCounter` does the same for searches that train many networks.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from cookbook.errors import DamagedBackup, ResumeMismatch
+from cookbook.io import atomic_path, write_json
+
+#: Progress lines start once a training has run this long (short runs stay silent).
+PROGRESS_AFTER_S = 5.0
+
+STATE_FILE = "state.json"
+
+
+def network_key(model: keras.Model) -> dict[str, Any]:
+    """The network's configuration without the names Keras numbers on its own
+    (``dense_3``...), so two identical networks built at different times compare equal."""
+
+    def without_names(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: without_names(value) for key, value in node.items() if key != "name"}
+        if isinstance(node, list):
+            return [without_names(value) for value in node]
+        return node
+
+    return without_names(json.loads(model.to_json()))
+
+
+def describe_differences(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The keys whose values differ, as ``"epochs 8 -> 2"`` phrases (long values elided)."""
+
+    def short(value: Any) -> str:
+        text = json.dumps(value, sort_keys=True)
+        return text if len(text) <= 40 else "(another configuration)"
+
+    return [
+        f"{key} {short(before.get(key))} -> {short(now.get(key))}"
+        for key in sorted(set(before) | set(now))
+        if before.get(key) != now.get(key)
+    ]
+
+
+def read_state(state_dir: Path) -> dict[str, Any] | None:
+    """The saved state of an interrupted training, checked; ``None`` when there is none.
+
+    Raises :class:`DamagedBackup` when the state exists but cannot be trusted: unreadable JSON,
+    missing keys, a history whose length is not the saved epoch count, or a model file that
+    is missing or not a complete ``.keras`` archive.
+    """
+    path = state_dir / STATE_FILE
+    if not path.exists():
+        return None
+    fix = f"start afresh by running without --resume (this discards {state_dir.parent})"
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        epoch, history, model_file = state["epoch"], state["history"], state["model"]
+        if not isinstance(epoch, int) or any(len(v) != epoch for v in history.values()):
+            raise ValueError("the epoch count and the saved history disagree")
+        with zipfile.ZipFile(state_dir / model_file) as archive:
+            bad = archive.testzip()
+            if bad is not None or "config.json" not in archive.namelist():
+                raise ValueError(f"{model_file} is incomplete")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile) as err:
+        raise DamagedBackup(f"the saved training state in {state_dir} is damaged ({err}); {fix}")
+    return state
+
+
+class Backup(keras.callbacks.Callback):
+    """Save the training state after every epoch; continue from it when asked to resume.
+
+    The state is the whole model (weights and optimizer state, as a ``.keras`` file), the
+    number of finished epochs and their history. Each epoch's model goes to a new file and
+    ``state.json``, which names it, is replaced last: whenever the process dies, the state on
+    disk is one finished epoch's, complete.
+    """
+
+    def __init__(self, state_dir: Path, resume: bool) -> None:
+        super().__init__()
+        self.state_dir = Path(state_dir)
+        self.resume = resume
+        self.previous: dict[str, list[float]] = {}
+        self.current: dict[str, list[float]] = {}
+        self.identity: dict[str, Any] = {}
+        self.epochs_done = 0
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.identity = {
+            "network": network_key(self.model),
+            "epochs": self.params.get("epochs"),
+            "steps": self.params.get("steps"),
+        }
+        self.previous, self.current, self.epochs_done = {}, {}, 0
+        state = read_state(self.state_dir) if self.resume else None
+        if state is None:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
+            return
+        differences = describe_differences(state["identity"], self.identity)
+        if differences:
+            raise ResumeMismatch(
+                "cannot resume: the interrupted run trained another network or another way "
+                f"({'; '.join(differences)}); run without --resume to start afresh"
+            )
+        if self.model.optimizer is not None and not self.model.optimizer.built:
+            self.model.optimizer.build(self.model.trainable_variables)
+        try:
+            self.model.load_weights(self.state_dir / state["model"])
+        except Exception as err:  # Keras raises many kinds for a file it cannot use
+            raise DamagedBackup(
+                f"the saved model in {self.state_dir} cannot be loaded ({err}); run without "
+                "--resume to start afresh"
+            ) from err
+        self.previous = state["history"]
+        self.epochs_done = state["epoch"]
+        self.model._initial_epoch = state["epoch"]  # what Keras's BackupAndRestore sets
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        for key, value in (logs or {}).items():
+            self.current.setdefault(key, []).append(float(value))
+        self.epochs_done = epoch + 1
+        history = {key: self.previous.get(key, []) + v for key, v in self.current.items()}
+        name = f"model-{self.epochs_done:05d}.keras"
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        # A .keras file is a zip written by Python (the weights go through memory), so a full
+        # disk fails here with a clean OSError, never inside HDF5's C library.
+        with atomic_path(self.state_dir / name) as tmp:
+            self.model.save(tmp)
+        state = {
+            "epoch": self.epochs_done,
+            "history": history,
+            "model": name,
+            "identity": self.identity,
+        }
+        write_json(self.state_dir / STATE_FILE, state)
+        for old in self.state_dir.glob("model-*.keras"):
+            if old.name != name:
+                old.unlink(missing_ok=True)
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self.model._initial_epoch = None
+        history = getattr(self.model, "history", None)
+        if self.previous and history is not None:
+            for key, earlier in self.previous.items():
+                history.history[key] = earlier + list(history.history.get(key, []))
+
+
+class ProgressReport:
+    """Prints "3/15 epochs, 40 s so far, about 2.5 min left" lines to stderr on long work.
+
+    Nothing is printed during the first :data:`PROGRESS_AFTER_S` seconds, so quick recipes
+    stay quiet; after that, at most one line per that many seconds, and a last one when done.
+    """
+
+    def __init__(self, label: str, total: int | None, unit: str) -> None:
+        self.label, self.total, self.unit = label, total, unit
+        self.done = 0
+        self.started = self.last_print = time.perf_counter()
+
+    def step(self, done: int | None = None) -> None:
+        """Record progress (``done`` units, or one more than before) and maybe print it."""
+        self.done = self.done + 1 if done is None else done
+        now = time.perf_counter()
+        elapsed = now - self.started
+        finished = self.total is not None and self.done >= self.total
+        too_soon = now - self.last_print < PROGRESS_AFTER_S
+        if elapsed < PROGRESS_AFTER_S or (not finished and too_soon):
+            return
+        self.last_print = now
+        if self.total is None:
+            line = f"{self.done} {self.unit}, {_duration(elapsed)} so far"
+        else:
+            left = elapsed / max(self.done, 1) * (self.total - self.done)
+            when = "done" if finished else f"about {_duration(left)} left"
+            line = f"{self.done}/{self.total} {self.unit}, {_duration(elapsed)} so far, {when}"
+        print(f"    {self.label}: {line}", file=sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+class EpochProgress(keras.callbacks.Callback):
+    """Report finished epochs of one training (counting epochs restored by a resume)."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self.report: ProgressReport | None = None
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.report = ProgressReport(self.label, self.params.get("epochs"), "epochs")
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if self.report is not None:
+            self.report.step(epoch + 1)
+
+
+class FitCounter(keras.callbacks.Callback):
+    """Report finished ``fit`` calls of a search that trains many networks.
+
+    scikit-learn deep-copies every grid point's ``fit_kwargs``, callbacks included; a copy of
+    this callback is the callback itself, so all the copies count on one report.
+    """
+
+    def __init__(self, label: str, total: int | None) -> None:
+        super().__init__()
+        self.report = ProgressReport(label, total, "fits")
+
+    def __deepcopy__(self, memo: dict) -> FitCounter:
+        return self
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        self.report.step()

@@ -1,0 +1,125 @@
+"""A recipe is a program: its named sections, and running it with other parameters.
+
+Every recipe module in :mod:`cookbook.recipes` is a plain script that a learner can read top to
+bottom and run (``python -m cookbook.recipes.binary``). Its code is cut into *sections* by
+snippet markers::
+
+    # --8<-- [start:network]
+    network = keras.Sequential([...])
+    # --8<-- [end:network]
+
+The docs embed the sections in the order they run (``--8<-- "cookbook/recipes/binary.py:network"``)
+and the notebooks are made from the same pages, so a page, its notebook and the code the CLI
+runs are one source.
+
+One section is called ``parameters``: a few plain assignments (``epochs = 3``,
+``folder = Path(".")``, ``callbacks = []`` ...). :func:`execute` runs a recipe the way papermill
+runs a notebook: every section in order, with chosen values assigned right after the
+``parameters`` section. That is how ``cookbook train`` hands a recipe its output folder and its
+callbacks without a single line of the program being about it.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MARKER_RE = re.compile(r"^# --8<-- \[(?P<kind>start|end):(?P<name>[\w-]+)\]\s*$")
+PARAMETERS = "parameters"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One named part of a recipe's program."""
+
+    name: str
+    first: int  # line number of the section's first line (after its start marker)
+    code: str
+
+    @property
+    def last(self) -> int:
+        """Line number of the section's last line."""
+        return self.first + self.code.count("\n") - 1
+
+
+def module_path(module: str) -> Path:
+    """The file of recipe module ``module`` (``"binary"``), without importing (running) it."""
+    spec = importlib.util.find_spec(f"cookbook.recipes.{module}")
+    if spec is None or spec.origin is None:
+        raise FileNotFoundError(f"no recipe module cookbook.recipes.{module}")
+    return Path(spec.origin)
+
+
+def read_sections(path: Path) -> list[Section]:
+    """The sections of the program in ``path``, in file order.
+
+    Raises ``ValueError`` for a marker without its partner, nested or repeated sections.
+    """
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    sections: list[Section] = []
+    open_name, first = None, 0
+    for number, line in enumerate(lines, start=1):
+        match = MARKER_RE.match(line)
+        if not match:
+            continue
+        kind, name = match["kind"], match["name"]
+        if kind == "start":
+            if open_name is not None:
+                raise ValueError(f"{path}:{number}: section {name!r} starts inside {open_name!r}")
+            if any(section.name == name for section in sections):
+                raise ValueError(f"{path}:{number}: section {name!r} appears twice")
+            open_name, first = name, number + 1
+        else:
+            if name != open_name:
+                raise ValueError(f"{path}:{number}: end of {name!r} but {open_name!r} is open")
+            sections.append(Section(name, first, "".join(lines[first - 1 : number - 1])))
+            open_name = None
+    if open_name is not None:
+        raise ValueError(f"{path}: section {open_name!r} never ends")
+    return sections
+
+
+def parameter_names(section: Section) -> list[str]:
+    """The names the ``parameters`` section assigns, in order."""
+    names = []
+    for node in ast.parse(section.code).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id not in names:
+                names.append(target.id)
+    return names
+
+
+Overrides = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def execute(path: Path, overrides: Overrides | None = None) -> dict[str, Any]:
+    """Run the program in ``path`` section by section; return the variables it ended with.
+
+    ``overrides`` are assigned right after the ``parameters`` section; each must be a name
+    that section assigns. It may also be a function of the variables the program has so far,
+    returning the values to assign. Code outside the sections (the module docstring) does not
+    run. Tracebacks point at the right lines of the recipe file.
+    """
+    pending: Overrides | None = overrides or {}
+    namespace: dict[str, Any] = {"__name__": "__cookbook_recipe__", "__file__": str(path)}
+    sections = read_sections(path)
+    for section in sections:
+        # Padding with newlines keeps the line numbers of the file in tracebacks.
+        code = compile("\n" * (section.first - 1) + section.code, str(path), "exec")
+        exec(code, namespace)  # noqa: S102 - running the recipe is the point
+        if section.name == PARAMETERS and pending is not None:
+            values = pending(namespace) if callable(pending) else dict(pending)
+            unknown = set(values) - set(parameter_names(section))
+            if unknown:
+                raise KeyError(f"{path.name} has no parameter {', '.join(sorted(unknown))}")
+            namespace.update(values)
+            pending = None
+    if pending:
+        raise KeyError(f"{path.name} has no parameters section")
+    return namespace

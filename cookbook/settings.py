@@ -1,0 +1,66 @@
+"""What the command line chose for a run, checked when it is made.
+
+:class:`Settings` never reaches a recipe: the runner turns it into the recipe's own parameters
+(``epochs``, ``seed``, ``folder``, ``callbacks``, ``verbose``) and into the data layer's source
+and size. A value that cannot work is refused here, with a message that names it, before any
+training starts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from cookbook.errors import UsageError
+
+SOURCES = ("auto", "keras", "sample")
+SIZES = ("tiny", "small", "full")
+SEED_MAX = 2**32 - 1
+EPOCHS_MAX = 100_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to run recipes.
+
+    Attributes:
+        data: ``auto``, ``keras`` or ``sample`` (see :mod:`cookbook.data`).
+        size: size of the sample data: ``tiny`` (tests), ``small`` (default) or ``full``.
+        seed: seed for every random number generator involved.
+        epochs: train every recipe this many epochs (``None`` keeps the chapter's numbers).
+        out: folder for the recipes' files; each recipe writes into ``out/<name>/``.
+        verbose: Keras's own progress output (0 none, 2 one line per epoch).
+        progress: print a line with the time left during long trainings and searches.
+        resume: continue an interrupted run from its last completed epoch.
+        download_timeout: give up on the real data after this many seconds (``None``: the
+            data layer's default for the source).
+    """
+
+    data: str = "auto"
+    size: str = "small"
+    seed: int = 0
+    epochs: int | None = None
+    out: Path = Path("models")
+    verbose: int = 0
+    progress: bool = False
+    resume: bool = False
+    download_timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.data not in SOURCES:
+            raise UsageError(f"data must be one of {', '.join(SOURCES)}, not {self.data!r}")
+        if self.size not in SIZES:
+            raise UsageError(f"size must be one of {', '.join(SIZES)}, not {self.size!r}")
+        if not isinstance(self.seed, int) or not 0 <= self.seed <= SEED_MAX:
+            raise UsageError(f"seed must be a whole number from 0 to {SEED_MAX}, not {self.seed}")
+        if self.epochs is not None and not (
+            isinstance(self.epochs, int) and 1 <= self.epochs <= EPOCHS_MAX
+        ):
+            raise UsageError(f"epochs must be from 1 to {EPOCHS_MAX}, not {self.epochs}")
+        if self.verbose not in (0, 1, 2):
+            raise UsageError(f"verbose must be 0, 1 or 2, not {self.verbose}")
+        timeout = self.download_timeout
+        if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= 86400):
+            raise UsageError(f"the download timeout must be from 0 to 86400 s, not {timeout}")
+        object.__setattr__(self, "out", Path(self.out))
