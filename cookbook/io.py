@@ -68,11 +68,16 @@ def _umask() -> int:
     return current
 
 
+def write_text(target: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``target``, atomically."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(target)
+
+
 def write_json(target: str | os.PathLike[str], data: Any) -> Path:
     """Write ``data`` as indented JSON, atomically."""
-    with atomic_path(target) as tmp:
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    return Path(target)
+    return write_text(target, json.dumps(data, indent=2) + "\n")
 
 
 @contextlib.contextmanager

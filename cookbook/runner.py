@@ -63,6 +63,8 @@ class Outcome:
     record: dict[str, Any] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     message: str = ""
+    #: The program's variables at its end (for tests and benchmarks; never recorded).
+    namespace: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 Report = Callable[[str], None]
@@ -188,14 +190,15 @@ def execute(
     )
 
     def overrides(namespace: dict[str, Any]) -> dict[str, Any]:
+        scaled = scaled_parameters(entry, settings, sources)
         values = {
             "folder": folder,
             "seed": settings.seed,
             "verbose": settings.verbose,
-            "callbacks": make_callbacks(entry, settings, state_dir, namespace),
+            "callbacks": make_callbacks(entry, settings, state_dir, {**namespace, **scaled}),
         }
         values = {key: value for key, value in values.items() if key in parameters}
-        values.update(scaled_parameters(entry, settings, sources))
+        values.update(scaled)
         return values
 
     keras.backend.clear_session()  # fresh layer names and memory for every program
@@ -491,7 +494,9 @@ def _train_group(entries: list[Entry], settings: Settings, report: Report) -> li
                 write_json(folder / RESULTS_NAME, record)
                 replace_folder(folder, out / entry.name)
                 written = [out / entry.name / name for name in [*files, RESULTS_NAME]]
-                outcomes.append(Outcome(entry.name, "done", record=record, written=written))
+                outcomes.append(
+                    Outcome(entry.name, "done", record=record, written=written, namespace=namespace)
+                )
             return outcomes
         finally:
             close_figures(namespace)
@@ -558,7 +563,12 @@ def _figures_group(entries: list[Entry], settings: Settings, report: Report) -> 
                     # Both renames happen with Ctrl-C held back: a figure and its record
                     # always come from the same run.
                     publish_files([(png_tmp, png), (json_tmp, json_path)])
-                outcomes.append(Outcome(entry.name, "done", record=record, written=[png, json_path]))
+                outcomes.append(
+                    Outcome(
+                        entry.name, "done", record=record, written=[png, json_path],
+                        namespace=namespace,
+                    )
+                )
             return outcomes
         finally:
             close_figures(namespace)

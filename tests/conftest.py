@@ -1,20 +1,61 @@
-"""Shared test set-up: offline, quiet, and never touching the user's Keras cache."""
+"""Shared test set-up: offline, quiet, never touching the user's Keras cache; shared helpers.
+
+The one expensive fixture is :func:`trained`: every recipe's program runs at most once per test
+session (tiny sample data, the chapter's own epochs), through the same runner as
+``cookbook train``, and every test that needs a trained recipe reads that one run.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-# Before anything imports Keras: quiet TensorFlow, and point Keras's home (config and dataset
-# cache) at a throwaway folder so no test can read or write ~/.keras.
+# Before anything imports Keras: quiet TensorFlow, point Keras's home (config and dataset
+# cache) at a throwaway folder so no test can read or write ~/.keras, and make the sample data
+# the default source so nothing reaches for the network unless a test asks.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 _KERAS_HOME = Path(__file__).resolve().parent.parent / ".pytest_cache" / "keras_home"
 _KERAS_HOME.mkdir(parents=True, exist_ok=True)
 os.environ["KERAS_HOME"] = str(_KERAS_HOME)
+os.environ["COOKBOOK_DATA"] = "sample"
+os.environ["COOKBOOK_SIZE"] = "tiny"
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CHAPTER_ORDER = [
+    "dropout", "cnn", "binary", "multiclass", "regression", "lstm", "early-stopping",
+    "regularization", "preprocessing", "checkpointing", "tuning", "loss-history",
+    "architecture", "accuracy-history", "cross-validation",
+]  # fmt: skip
+
+
+def needs_graphviz() -> pytest.MarkDecorator:
+    """Skip a test when Graphviz's ``dot`` is missing, saying how to install it."""
+    return pytest.mark.skipif(
+        shutil.which("dot") is None,
+        reason="needs Graphviz's `dot` (apt-get install graphviz)",
+    )
+
+
+def tiny_settings(out: Path, **changes: object):
+    """Settings for a quick offline run into ``out``: tiny sample data, no progress lines."""
+    from cookbook.settings import Settings
+
+    values = {"data": "sample", "size": "tiny", "out": Path(out)}
+    values.update(changes)
+    return Settings(**values)
+
+
+def is_png(path: Path) -> bool:
+    """Whether ``path`` is a complete PNG file (signature, and the closing IEND chunk)."""
+    content = path.read_bytes()
+    return content.startswith(PNG_SIGNATURE) and content.endswith(b"IEND\xaeB`\x82")
 
 
 @pytest.fixture
@@ -30,6 +71,30 @@ def cli():
         return runner.invoke(main, list(args), catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory) -> Callable[[str], object]:
+    """``trained(name)``: the :class:`cookbook.runner.Outcome` of ``cookbook train name``
+    on tiny sample data, run once per session (a shared program runs once for its pair).
+
+    The outcome holds the results record, the published files and the program's variables.
+    """
+    from cookbook import recipes, runner
+
+    out = tmp_path_factory.mktemp("trained")
+    done: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in done:
+            group = [entry.name for entry in recipes.sharing(name)]
+            for outcome in runner.train(group, tiny_settings(out)):
+                done[outcome.name] = outcome
+        outcome = done[name]
+        assert outcome.status == "done", f"{name}: {outcome.status}: {outcome.message}"
+        return outcome
+
+    return get
 
 
 @pytest.fixture(autouse=True)

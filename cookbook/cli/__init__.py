@@ -1,4 +1,4 @@
-"""The ``cookbook`` command: list, train, figures and data.
+"""The ``cookbook`` command: list, train, figures, notebooks, data and inspect.
 
 The CLI is thin: it parses options, calls the package, and reports. It imports TensorFlow
 only inside the commands that train, so ``cookbook --help`` and ``cookbook list`` answer at
@@ -13,6 +13,7 @@ from cookbook import __version__, recipes
 from cookbook.cli.data import data
 from cookbook.cli.figures import figures
 from cookbook.cli.inspect import inspect
+from cookbook.cli.notebooks import notebooks
 from cookbook.cli.train import train
 
 
@@ -43,3 +44,4 @@ main.add_command(train)
 main.add_command(figures)
 main.add_command(inspect)
 main.add_command(data)
+main.add_command(notebooks)

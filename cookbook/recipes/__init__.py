@@ -54,9 +54,46 @@ class Entry(NamedTuple):
     needs: tuple[str, ...] = ()
 
 
+def _grid_size(parameters: dict[str, Any]) -> int:
+    """Networks the grid search trains: one per grid point and fold, and the refit."""
+    points = (
+        len(parameters["optimizers"])
+        * len(parameters["epoch_choices"])
+        * len(parameters["batch_sizes"])
+    )
+    return points * parameters["folds"] + 1
+
+
 RECIPES: tuple[Entry, ...] = (
+    Entry("dropout", "dropout", "Adding dropout to a feed-forward network", dataset="imdb"),
+    Entry("cnn", "cnn", "A convolutional network for handwritten digits", dataset="mnist",
+          resumable=True),
     Entry("binary", "binary", "A feed-forward network for binary classification",
           dataset="imdb", resumable=True),
+    Entry("multiclass", "multiclass", "A feed-forward network for multiclass classification",
+          dataset="reuters", resumable=True),
+    Entry("regression", "regression", "A feed-forward network for regression",
+          dataset="make_regression", resumable=True),
+    Entry("lstm", "lstm", "An LSTM recurrent network for sentiment", dataset="imdb",
+          resumable=True, sizes={"full": {"subset": None}}),
+    Entry("early-stopping", "early_stopping", "Stopping training early", dataset="imdb"),
+    Entry("regularization", "regularization", "L2 weight regularisation", dataset="imdb"),
+    Entry("preprocessing", "preprocessing", "Standardising features for a network",
+          dataset="chapter array"),
+    Entry("checkpointing", "checkpointing", "Saving the model while it trains",
+          dataset="imdb", resumable=True),
+    Entry("tuning", "tuning", "Tuning hyperparameters with a grid search",
+          dataset="make_classification",
+          sizes={"tiny": {"rows": 150}, "small": {"rows": 1500}, "full": {"rows": 10000}},
+          epochs=lambda n: {"epoch_choices": (n,)}, fits=_grid_size),
+    Entry("loss-history", "history", "Plotting the loss history", dataset="imdb",
+          figure="loss_figure", hidden=("accuracy_figure",), resumable=True),
+    Entry("architecture", "architecture", "Drawing a network's architecture",
+          needs=("dot",)),
+    Entry("accuracy-history", "history", "Plotting the accuracy history", dataset="imdb",
+          figure="accuracy_figure", hidden=("loss_figure",), resumable=True),
+    Entry("cross-validation", "cross_validation", "k-fold cross-validation of a network",
+          dataset="make_classification", sizes={"tiny": {"rows": 600}}),
 )  # fmt: skip
 
 NAMES: tuple[str, ...] = tuple(entry.name for entry in RECIPES)

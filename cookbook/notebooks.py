@@ -1,0 +1,196 @@
+"""Notebooks made from the recipe pages, so a page and its notebook cannot drift apart.
+
+A recipe page (``docs/recipes/NAME.md``) is prose with the program's sections embedded by
+snippet lines (``--8<-- "cookbook/recipes/NAME.py:data"``). :func:`page_to_notebook` turns it
+into a Jupyter notebook the way d2l and scikit-learn's gallery do: each embedded section
+becomes a code cell, in the page's order, and the prose between them becomes Markdown cells.
+What only makes sense on the site is left out (the recorded-results tables, the committed
+figure: the notebook draws its own). ``cookbook notebooks`` writes them all into
+``docs/notebooks/``; the site serves them next to the pages.
+
+The notebooks carry no outputs: run them, and the figures appear inline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from cookbook.program import read_sections
+
+FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)(?P<info>.*)$")
+SNIPPET_RE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+\.py):(?P<section>[\w-]+)"\s*$')
+PLACEHOLDER_RE = re.compile(r"^\s*<!--.*-->\s*$")
+SOURCE_RE = re.compile(r"^\s*<!--\s*source:\s*(?P<path>[\w/.-]+\.py):(?P<name>[\w.]+)\s*-->\s*$")
+PAGE_ONLY, PAGE_ONLY_END = "<!-- page-only -->", "<!-- /page-only -->"
+HEADING_RE = re.compile(r"^(#{1,6}) ")
+IMAGE_RE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\s*$")
+ADMONITION_RE = re.compile(r'^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<kind>\w+)(?: +"(?P<title>[^"]*)")?')
+LINK_RE = re.compile(r"\]\((?P<target>[^)#\s]+\.md)(?P<anchor>#[^)]*)?\)")
+RECIPE_PREFIX = "cookbook/recipes/"
+
+
+def program_blocks(page: str) -> list[tuple[str, str]]:
+    """The ``(module file, section)`` pairs of the program a page shows, in page order.
+
+    A program block is a ``python`` fence whose lines are snippet references into
+    ``cookbook/recipes/``.
+    """
+    blocks = []
+    for info, body in _fences(page):
+        refs = [SNIPPET_RE.match(line) for line in body if line.strip()]
+        if info.split()[:1] == ["python"] and refs and all(refs):
+            for ref in refs:
+                if ref["path"].startswith(RECIPE_PREFIX):
+                    blocks.append((ref["path"], ref["section"]))
+    return blocks
+
+
+def _fences(page: str) -> list[tuple[str, list[str]]]:
+    fences, lines, i = [], page.splitlines(), 0
+    while i < len(lines):
+        match = FENCE_RE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        fence, body, i = match["fence"], [], i + 1
+        while i < len(lines) and not lines[i].strip().startswith(fence):
+            body.append(lines[i])
+            i += 1
+        fences.append((match["info"].strip(), body))
+        i += 1
+    return fences
+
+
+def page_to_notebook(page_path: Path, root: Path, note: str = "") -> dict[str, Any]:
+    """The notebook of one recipe page (nbformat 4 as a dict).
+
+    ``root`` is the project folder the snippet paths are relative to; ``note`` an optional
+    first Markdown cell (where the notebook comes from, how to run it offline).
+    """
+    page = page_path.read_text(encoding="utf-8")
+    cells: list[dict[str, Any]] = []
+    prose: list[str] = [note, ""] if note else []
+    lines, i = page.splitlines(), 0
+    while i < len(lines):
+        line = lines[i]
+        fence = FENCE_RE.match(line)
+        if fence:
+            end = i + 1
+            while end < len(lines) and not lines[end].strip().startswith(fence["fence"]):
+                end += 1
+            body = lines[i + 1 : end]
+            refs = [SNIPPET_RE.match(b) for b in body if b.strip()]
+            if fence["info"].strip().split()[:1] == ["python"] and refs and all(refs):
+                _flush(cells, prose)
+                code = "".join(_section_code(root, ref) for ref in refs).rstrip("\n")
+                cells.append(_cell("code", code))
+            else:
+                prose.extend(line[len(fence["indent"]) :] for line in lines[i : end + 1])
+            i = end + 1
+            continue
+        if line.strip() == PAGE_ONLY:  # site-only content, such as the link to this notebook
+            while i < len(lines) and lines[i].strip() != PAGE_ONLY_END:
+                i += 1
+            i += 1
+            continue
+        if PLACEHOLDER_RE.match(line) or IMAGE_RE.match(line):
+            prose.extend(_source_block(root, line))
+            i += 1
+            continue
+        admonition = ADMONITION_RE.match(line)
+        if admonition:
+            title = admonition["title"] or admonition["kind"].capitalize()
+            prose.append(f"> **{title}**")
+            prose.append(">")
+            i += 1
+            while i < len(lines) and (not lines[i].strip() or lines[i].startswith("    ")):
+                inner = lines[i][4:]
+                for quoted in _source_block(root, inner) if SOURCE_RE.match(inner) else [inner]:
+                    prose.append(("> " + _relink(quoted)).rstrip())
+                i += 1
+            prose.append("")
+            continue
+        prose.append(_relink(line))
+        i += 1
+    _flush(cells, prose)
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number:02d}"
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def _source_block(root: Path, line: str) -> list[str]:
+    """A ``<!-- source: path.py:NAME -->`` placeholder as a fenced block of that code."""
+    import ast
+
+    match = SOURCE_RE.match(line)
+    if not match:
+        return []
+    path = root / match["path"]
+    text = path.read_text(encoding="utf-8")
+    for node in ast.parse(text).body:
+        if getattr(node, "name", None) == match["name"]:
+            code = "".join(text.splitlines(True)[node.lineno - 1 : node.end_lineno])
+            return ["```python", *code.rstrip("\n").splitlines(), "```"]
+    raise ValueError(f"{match['path']} has no {match['name']}")
+
+
+def _section_code(root: Path, ref: re.Match[str]) -> str:
+    sections = {s.name: s for s in read_sections(root / ref["path"])}
+    return sections[ref["section"]].code
+
+
+def _relink(line: str) -> str:
+    """Links to sibling recipe pages point at their notebooks; others at the Markdown files."""
+
+    def replace(match: re.Match[str]) -> str:
+        target, anchor = match["target"], match["anchor"] or ""
+        if "/" not in target:
+            return f"]({target[:-3]}.ipynb{anchor})"
+        return f"]({target}{anchor})"
+
+    return LINK_RE.sub(replace, line)
+
+
+def _without_empty_headings(lines: list[str]) -> list[str]:
+    """Drop headings left with nothing under them (a section that only held site content)."""
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        heading = HEADING_RE.match(line)
+        if heading:
+            following = next((rest for rest in lines[number + 1 :] if rest.strip()), None)
+            below = HEADING_RE.match(following or "")
+            if following is None or (below and len(below[1]) <= len(heading[1])):
+                continue
+        kept.append(line)
+    return kept
+
+
+def _flush(cells: list[dict[str, Any]], prose: list[str]) -> None:
+    text = "\n".join(_without_empty_headings(prose)).strip("\n")
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    if text.strip():
+        cells.append(_cell("markdown", text))
+    prose.clear()
+
+
+def _cell(kind: str, text: str) -> dict[str, Any]:
+    cell: dict[str, Any] = {"cell_type": kind, "metadata": {}, "source": text.splitlines(True)}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
+
+
+def dumps(notebook: dict[str, Any]) -> str:
+    """A notebook as the JSON text Jupyter writes (one-space indent, a final newline)."""
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
