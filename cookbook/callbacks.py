@@ -80,7 +80,9 @@ def read_state(state_dir: Path) -> dict[str, Any] | None:
             if bad is not None or "config.json" not in archive.namelist():
                 raise ValueError(f"{model_file} is incomplete")
     except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile) as err:
-        raise DamagedBackup(f"the saved training state in {state_dir} is damaged ({err}); {fix}")
+        raise DamagedBackup(
+            f"the saved training state in {state_dir} is damaged ({err}); {fix}"
+        ) from err
     return state
 
 

@@ -27,7 +27,9 @@ SOURCE_RE = re.compile(r"^\s*<!--\s*source:\s*(?P<path>[\w/.-]+\.py):(?P<name>[\
 PAGE_ONLY, PAGE_ONLY_END = "<!-- page-only -->", "<!-- /page-only -->"
 HEADING_RE = re.compile(r"^(#{1,6}) ")
 IMAGE_RE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\s*$")
-ADMONITION_RE = re.compile(r'^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<kind>\w+)(?: +"(?P<title>[^"]*)")?')
+ADMONITION_RE = re.compile(
+    r'^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<kind>\w+)(?: +"(?P<title>[^"]*)")?'
+)
 LINK_RE = re.compile(r"\]\((?P<target>[^)#\s]+\.md)(?P<anchor>#[^)]*)?\)")
 RECIPE_PREFIX = "cookbook/recipes/"
 

@@ -23,8 +23,10 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import platform
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -135,9 +137,6 @@ def import_keras_quietly() -> None:
     TensorFlow's C++ core prints them straight to file descriptor 2 before any logging
     setting applies, so stderr is pointed at /dev/null for the import only.
     """
-    import os
-    import sys
-
     if "keras" in sys.modules:
         return
     sys.stderr.flush()
@@ -205,7 +204,9 @@ def execute(
     before = set(plt.get_fignums())
     size = settings.size
     printed = io.StringIO()
-    quiet = contextlib.redirect_stdout(printed) if not settings.verbose else contextlib.nullcontext()
+    quiet = (
+        contextlib.redirect_stdout(printed) if not settings.verbose else contextlib.nullcontext()
+    )
     try:
         with data.using(settings.data, size), data.recording() as loads, quiet:
             namespace = program.execute(path, overrides)
@@ -280,7 +281,8 @@ def make_record(
     record: dict[str, Any] = {
         "recipe": entry.name,
         "title": entry.title,
-        "data": loads or ([{"dataset": entry.dataset, "source": "generated"}] if entry.dataset else []),
+        "data": loads
+        or ([{"dataset": entry.dataset, "source": "generated"}] if entry.dataset else []),
         "seed": settings.seed,
         "parameters": jsonable(scaled_parameters(entry, settings, sources)),
         "epochs": max((len(values) for values in history.values()), default=0),
@@ -413,7 +415,8 @@ def _run_groups(names, settings, report, announce, run_group) -> list[Outcome]:
                         from cookbook.errors import graphviz_missing
 
                         raise graphviz_missing()
-                produced = run_group(entries, settings, report)
+                with _Writes.watch():
+                    produced = run_group(entries, settings, report)
             except ProgramMissing as err:
                 outcomes += [Outcome(e.name, "skipped", message=str(err)) for e in entries]
                 continue
@@ -444,12 +447,50 @@ def _left_alone(entries: list[Entry], settings: Settings, run_group: Any) -> str
     return f"{settings.out}/ was left as it was for {names}."
 
 
+class _Writes:
+    """The last file a run opened for writing, seen through Python's audit hooks.
+
+    A full disk surfaces as an ``OSError`` deep inside a library (zipfile under Keras's
+    ``save``, PNG writing under matplotlib) that often carries no file name; this is how the
+    error message can still name the file.
+    """
+
+    watching = False
+    last: str | None = None
+    installed = False
+
+    @classmethod
+    def hook(cls, event: str, args: tuple) -> None:
+        if not cls.watching or event != "open":
+            return
+        path, mode, flags = args
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR)
+        )
+        if writing and isinstance(path, (str, bytes, os.PathLike)):
+            cls.last = os.fsdecode(path)
+
+    @classmethod
+    @contextlib.contextmanager
+    def watch(cls) -> Iterator[None]:
+        if not cls.installed:
+            sys.addaudithook(cls.hook)
+            cls.installed = True
+        cls.watching, cls.last = True, None
+        try:
+            yield
+        finally:
+            cls.watching = False
+
+
 def describe_failure(err: BaseException) -> str:
-    """One line for a failed recipe: our own errors speak for themselves."""
+    """One line for a failed recipe: our own errors speak for themselves; a failed write names
+    its file (a full disk, a file too large, a folder that became read-only)."""
     if isinstance(err, CookbookError):
         return str(err)
     if isinstance(err, OSError) and err.strerror:
-        where = f" while writing {err.filename}" if err.filename else ""
+        target = err.filename or _Writes.last
+        where = f" while writing {target}" if target else ""
         return f"{err.strerror}{where}; the earlier files were left as they were"
     return f"{type(err).__name__}: {err} (run again with --debug for the traceback)"
 
@@ -509,8 +550,9 @@ def _train_interrupted(entries: list[Entry], settings: Settings, partial: Path, 
     folders = [settings.out / entry.name for entry in entries]
     before = [str(f) for f in folders if f.exists()]
     untouched = (
-        f"{' and '.join(before)} still hold{'s' if len(before) == 1 else ''} the last "
-        "complete run" if before else f"no files were published for {names}"
+        f"{' and '.join(before)} still hold{'s' if len(before) == 1 else ''} the last complete run"
+        if before
+        else f"no files were published for {names}"
     )
     if not kept:
         return f"{untouched}."
@@ -565,7 +607,10 @@ def _figures_group(entries: list[Entry], settings: Settings, report: Report) -> 
                     publish_files([(png_tmp, png), (json_tmp, json_path)])
                 outcomes.append(
                     Outcome(
-                        entry.name, "done", record=record, written=[png, json_path],
+                        entry.name,
+                        "done",
+                        record=record,
+                        written=[png, json_path],
                         namespace=namespace,
                     )
                 )

@@ -35,12 +35,44 @@ CHAPTER_ORDER = [
 ]  # fmt: skip
 
 
+#: Set by CI, which installs Graphviz and Chromium: a test that needs them may not skip.
+REQUIRE_PROGRAMS = os.environ.get("COOKBOOK_REQUIRE_PROGRAMS") == "1"
+
+
+def require_program(program: str) -> None:
+    """Skip the calling test when ``program`` is not installed, naming the install command;
+    fail it instead where CI promised the program (``COOKBOOK_REQUIRE_PROGRAMS=1``)."""
+    if shutil.which(program) is not None:
+        return
+    reason = INSTALL_HINTS.get(program, f"needs the program `{program}`")
+    if REQUIRE_PROGRAMS:
+        pytest.fail(f"{reason}, and COOKBOOK_REQUIRE_PROGRAMS=1 says it is installed")
+    pytest.skip(reason)
+
+
 def needs_graphviz() -> pytest.MarkDecorator:
-    """Skip a test when Graphviz's ``dot`` is missing, saying how to install it."""
-    return pytest.mark.skipif(
-        shutil.which("dot") is None,
-        reason="needs Graphviz's `dot` (apt-get install graphviz)",
-    )
+    """``@needs_graphviz()`` on a test: the :func:`graphviz` fixture's skip (or CI failure)."""
+    return pytest.mark.usefixtures("graphviz")
+
+
+@pytest.fixture
+def graphviz() -> None:
+    """Use in a test that needs Graphviz's ``dot``: skips (or fails in CI) without it."""
+    require_program("dot")
+
+
+def skip_without_programs(name: str) -> None:
+    """Skip the calling test when recipe ``name`` needs a system program that is missing."""
+    from cookbook import recipes
+
+    for program in recipes.entry(name).needs:
+        require_program(program)
+
+
+INSTALL_HINTS = {
+    "dot": "needs Graphviz's `dot` (apt-get install graphviz)",
+    "chromium": "needs Chromium (apt-get install chromium)",
+}
 
 
 def tiny_settings(out: Path, **changes: object):

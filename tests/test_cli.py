@@ -1,22 +1,16 @@
-"""The command line: listing, errors, and every recipe trained end to end on tiny sample data."""
+"""The command line: listing, usage errors, and every recipe trained end to end."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CHAPTER_ORDER, skip_without_programs
 
 from cookbook import recipes
-
-CHAPTER_ORDER = [
-    "dropout", "cnn", "binary", "multiclass", "regression", "lstm", "early-stopping",
-    "regularization", "preprocessing", "checkpointing", "tuning", "loss-history",
-    "architecture", "accuracy-history", "cross-validation",
-]  # fmt: skip
 
 #: Output units of each recipe's saved model(s); recipes absent here save no model.
 OUTPUT_UNITS = {
@@ -30,7 +24,7 @@ def test_list_shows_the_fifteen_in_chapter_order(cli):
     result = cli("list")
     assert result.exit_code == 0
     names = [line.split()[1] for line in result.output.strip().splitlines()]
-    assert names == CHAPTER_ORDER
+    assert names == CHAPTER_ORDER == list(recipes.NAMES)
 
 
 def test_help_and_list_do_not_import_tensorflow():
@@ -38,7 +32,8 @@ def test_help_and_list_do_not_import_tensorflow():
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from cookbook.cli import main\n"
-        "for args in (['--help'], ['list'], ['train', '--help'], ['figures', '--help']):\n"
+        "for args in (['--help'], ['list'], ['train', '--help'], ['figures', '--help'],\n"
+        "             ['notebooks', '--help'], ['data', '--help']):\n"
         "    assert CliRunner().invoke(main, args).exit_code == 0, args\n"
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules\n"
     )
@@ -62,14 +57,19 @@ def test_python_m_cookbook_works():
         (["train", "binary", "--seed", "-1"], "--seed"),
         (["train", "binary", "--seed", str(2**32)], "--seed"),
         (["train", "binary", "--data", "internet"], "--data"),
+        (["train", "binary", "--timeout", "nan"], "--timeout"),
+        (["train", "binary", "--timeout", "inf"], "--timeout"),
+        (["train", "binary", "--out", ""], "--out"),
         (["train"], "name at least one recipe"),
         (["train", "binary", "--all"], "not both"),
         (["figures", "nosuch"], "unknown recipe"),
+        (["figures", "early_stopping"], "early-stopping"),
+        (["notebooks", "nosuch"], "unknown recipe"),
     ],
 )
 def test_usage_errors_exit_2_with_one_clear_message(cli, args, message):
     result = cli(*args)
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
 
@@ -77,47 +77,64 @@ def test_usage_errors_exit_2_with_one_clear_message(cli, args, message):
 def test_out_pointing_at_a_file_is_refused(cli, tmp_path):
     target = tmp_path / "taken"
     target.write_text("keep me")
-    result = cli("train", "binary", "--data", "sample", "--out", str(target))
+    result = cli("train", "binary", "--out", str(target))
     assert result.exit_code == 2 and "is a file" in result.output
     assert target.read_text() == "keep me"
 
 
-@pytest.fixture(scope="module")
-def trained_all(tmp_path_factory):
-    """``cookbook train --all`` once, on tiny sample data, one epoch per recipe."""
-    from click.testing import CliRunner
+def test_the_registry_names_programs_that_exist():
+    from cookbook import program
 
-    from cookbook.cli import main
+    for entry in recipes.RECIPES:
+        sections = [s.name for s in program.read_sections(program.module_path(entry.module))]
+        assert sections[:2] == ["imports", "parameters"], entry.name
+        assert set(entry.hidden) <= set(sections), entry.name
 
-    out = tmp_path_factory.mktemp("models")
-    result = CliRunner().invoke(
-        main,
-        ["train", "--all", "--data", "sample", "--size", "tiny", "--epochs", "1", "-q",
-         "--out", str(out)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return out
+
+def test_every_program_uses_the_standard_parameter_names():
+    """``epochs``, ``seed``, ``folder``, ``callbacks``, ``verbose``: the same names and order
+    everywhere, each where it applies; ``folder`` and ``seed`` in every recipe."""
+    from cookbook import program
+
+    standard = ["epochs", "seed", "folder", "callbacks", "verbose"]
+    for entry in recipes.RECIPES:
+        path = program.module_path(entry.module)
+        section = next(s for s in program.read_sections(path) if s.name == program.PARAMETERS)
+        names = program.parameter_names(section)
+        used = [name for name in names if name in standard]
+        assert used == [name for name in standard if name in used], entry.name
+        assert {"seed", "folder"} <= set(used), entry.name
+        for key in {k for values in entry.sizes.values() for k in values}:
+            assert key in names, f"{entry.name}: --size sets {key}, which is no parameter"
 
 
 @pytest.mark.parametrize("name", CHAPTER_ORDER)
-def test_every_recipe_trains_and_records_its_results(trained_all, name):
-    record = json.loads((trained_all / name / "results.json").read_text())
+def test_every_recipe_trains_and_records_its_results(trained, name):
+    skip_without_programs(name)
+    outcome = trained(name)
+    record = outcome.record
+    folder = outcome.written[0].parent
     assert record["recipe"] == name
-    assert record["seed"] == 0
-    assert set(record["versions"]) >= {"python", "keras", "numpy"}
-    assert record["wall_time_s"] >= 0
+    assert set(record["versions"]) >= {"python", "keras", "numpy", "scikit-learn"}
+    assert isinstance(record["results"], dict) and record["results"], "prints no results"
+    assert record["files"], "wrote no files"
+    for relative in [*record["files"], "results.json"]:
+        assert (folder / relative).is_file(), relative
+    on_disk = json.loads((folder / "results.json").read_text())
+    assert on_disk["history"] == record["history"]
+    assert not list(folder.parent.glob("*.partial")), "an unfinished run folder was left"
     if record["history"]:
-        assert record["epochs"] == 1
-        assert all(len(values) == 1 for values in record["history"].values())
-    for relative in record["files"]:
-        assert (trained_all / relative).is_file(), relative
+        lengths = {len(values) for values in record["history"].values()}
+        assert lengths == {record["epochs"]}
 
 
 @pytest.mark.parametrize("name", sorted(OUTPUT_UNITS))
-def test_every_saved_model_loads_and_predicts(trained_all, name):
+def test_every_saved_model_loads_and_predicts(trained, name):
     import keras
 
-    models = sorted((trained_all / name).glob("*.keras"))
+    skip_without_programs(name)
+    folder = trained(name).written[0].parent
+    models = sorted(folder.glob("*.keras"))
     assert models, f"{name} saved no .keras model"
     for path in models:
         model = keras.models.load_model(path)
@@ -126,15 +143,13 @@ def test_every_saved_model_loads_and_predicts(trained_all, name):
         assert prediction.shape == (2, OUTPUT_UNITS[name]), path.name
 
 
-def test_registry_matches_the_modules():
-    for entry in recipes.RECIPES:
-        module = recipes.load(entry.name)
-        assert module.NAME == entry.name
-        assert callable(module.run) and callable(module.figure)
-        assert "What changed since Keras 2" in module.__doc__
+def test_one_training_serves_both_history_recipes(trained):
+    loss, accuracy = trained("loss-history"), trained("accuracy-history")
+    assert loss.namespace is accuracy.namespace  # one run of the shared program
+    assert loss.record["history"] == accuracy.record["history"]
 
 
-def test_same_seed_same_history(cli, tmp_path):
+def test_same_seed_same_history_other_seed_other_history(cli, tmp_path):
     def history(seed: int, folder: str):
         out = tmp_path / folder
         args = ["train", "binary", "--data", "sample", "--size", "tiny", "--epochs", "2"]
@@ -145,11 +160,3 @@ def test_same_seed_same_history(cli, tmp_path):
     first, again, other = history(0, "a"), history(0, "b"), history(1, "c")
     assert first == again
     assert first != other
-
-
-def test_early_stopping_writes_best_model(cli, tmp_path):
-    result = cli("train", "early-stopping", "--data", "sample", "--size", "tiny", "-q",
-                 "--out", str(tmp_path))  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "early-stopping" / "best_model.keras").is_file()
-    assert not list(Path(tmp_path / "early-stopping").glob(".staging-*"))

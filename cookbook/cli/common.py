@@ -105,6 +105,8 @@ def run_options(
                 type=click.Choice(SOURCES),
                 default="auto",
                 show_default=True,
+                envvar="COOKBOOK_DATA",
+                show_envvar=True,
                 help="Where datasets come from: the real ones via Keras, the offline sample, "
                 "or auto (real if cached or downloaded within 15 s in all, else sample).",
             ),
@@ -113,6 +115,8 @@ def run_options(
                 type=click.Choice(SIZES),
                 default="small",
                 show_default=True,
+                envvar="COOKBOOK_SIZE",
+                show_envvar=True,
                 help="Size of the sample data: tiny (seconds), small, or full (real sizes).",
             ),
             click.option(
@@ -130,7 +134,7 @@ def run_options(
             ),
             click.option(
                 "--out",
-                type=click.Path(path_type=Path),
+                type=click.Path(path_type=str),
                 default=default_out,
                 show_default=True,
                 callback=check_out_dir,
@@ -148,8 +152,10 @@ def run_options(
             ),
             click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary."),
             click.option(
-                "-v", "--verbose", is_flag=True, help="Show what each program prints, and "
-                "Keras's line per epoch."
+                "-v",
+                "--verbose",
+                is_flag=True,
+                help="Show what each program prints, and Keras's line per epoch.",
             ),
             click.option("--debug", is_flag=True, help="Show full tracebacks on errors."),
         ]

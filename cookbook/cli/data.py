@@ -23,7 +23,7 @@ from typing import Any
 import click
 
 from cookbook import errors
-from cookbook.cli.common import handle_errors
+from cookbook.cli.common import check_timeout, handle_errors
 from cookbook.data import cache
 
 NAMES = tuple(cache.FILES)
@@ -135,11 +135,17 @@ def check_mirror(ctx: click.Context, param: click.Parameter, value: str | None) 
     """A mirror must be an http(s):// or file:// address (a base URL; file names are added)."""
     if value is None:
         return None
-    scheme = urllib.parse.urlsplit(value).scheme
-    if scheme not in ("http", "https", "file"):
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018 - parsing the port is what finds a malformed one
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a valid address ({err})", ctx, param) from None
+    if parts.scheme not in ("http", "https", "file"):
         raise click.BadParameter(
             f"{value!r} is not an http://, https:// or file:// address", ctx, param
         )
+    if parts.scheme != "file" and not parts.hostname:
+        raise click.BadParameter(f"{value!r} names no host", ctx, param)
     return value
 
 
@@ -192,11 +198,12 @@ class _Progress:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=float,
     default=cache.TIMEOUT,
     show_default=True,
     metavar="SECONDS",
-    help="Give up when connecting, or any read, takes longer than this.",
+    callback=check_timeout,
+    help="Give up on a file when its download (connecting included) takes longer than this.",
 )
 @click.option(
     "--force",
@@ -239,8 +246,23 @@ def download(names: tuple[str, ...], mirror: str | None, timeout: float, force: 
         raise SystemExit(errors.EXIT_FAILURE)
 
 
+def check_regular_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """Only a regular file can be a dataset: a pipe or a device would be read forever."""
+    import stat
+
+    mode = os.stat(value).st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device or special file"
+        raise click.BadParameter(f"{value} is {kind}, not a regular file", ctx, param)
+    return value
+
+
 @data.command(name="import", short_help="Copy in a file obtained elsewhere, hash-checked.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.argument(
+    "file",
+    type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
+    callback=lambda ctx, param, value: check_regular_file(ctx, param, value),
+)
 @click.option(
     "--name",
     type=click.Choice(NAMES),

@@ -66,5 +66,8 @@ def notebooks(names: tuple[str, ...], docs: Path, check: bool) -> None:
         click.echo(f"out of date: {', '.join(str(p) for p in stale)}; run `cookbook notebooks`")
         sys.exit(errors.EXIT_FAILURE)
     verb = "would change" if check else "written"
-    click.echo(f"{len(stale)} notebook(s) {verb}; {docs / 'notebooks'}/ is up to date"
-               if not check else "every notebook is up to date")
+    click.echo(
+        f"{len(stale)} notebook(s) {verb}; {docs / 'notebooks'}/ is up to date"
+        if not check
+        else "every notebook is up to date"
+    )

@@ -110,6 +110,8 @@ def train(
     if not quiet:
         for outcome in outcomes:
             if outcome.status == "done":
-                click.echo(f"  {outcome.name}: done in {outcome.seconds:.1f} s "
-                           f"({summary_line(outcome.record)})")
+                click.echo(
+                    f"  {outcome.name}: done in {outcome.seconds:.1f} s "
+                    f"({summary_line(outcome.record)})"
+                )
     finish(outcomes, bool(names), "recipe(s) trained", out, started)

@@ -28,9 +28,7 @@ verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoc
 number_of_features = 1000  # keep the 1000 most frequent words
 
 # Each review is a list of word ids; each target is 1 (positive) or 0 (negative).
-(train_data, train_target), (test_data, test_target) = data.load_imdb(
-    num_words=number_of_features
-)
+(train_data, train_target), (test_data, test_target) = data.load_imdb(num_words=number_of_features)
 
 # One row per review, one column per word: 1 where the review uses the word.
 train_features = data.multi_hot(train_data, number_of_features)
