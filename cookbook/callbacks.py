@@ -143,8 +143,12 @@ class Backup(keras.callbacks.Callback):
         self.state_dir.mkdir(parents=True, exist_ok=True)
         # A .keras file is a zip written by Python (the weights go through memory), so a full
         # disk fails here with a clean OSError, never inside HDF5's C library.
-        with atomic_path(self.state_dir / name) as tmp:
-            self.model.save(tmp)
+        target = self.state_dir / name
+        try:
+            with atomic_path(target) as tmp:
+                self.model.save(tmp)
+        except OSError as err:  # name the backup, not the library's scratch file
+            raise OSError(err.errno, err.strerror, str(target)) from err
         state = {
             "epoch": self.epochs_done,
             "history": history,

@@ -25,6 +25,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,16 +83,33 @@ def write_json(target: str | os.PathLike[str], data: Any) -> Path:
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back until the block has finished (POSIX; elsewhere a no-op)."""
-    if not hasattr(signal, "pthread_sigmask"):
+    """Hold Ctrl-C and SIGTERM back until the block has finished, then deliver them.
+
+    Python runs signal handlers in the main thread, whichever thread the kernel picked (and
+    TensorFlow's threads do not block signals), so the handlers themselves are swapped for
+    ones that only take note. Outside the main thread this is a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+
+    def take_note(signum: int, frame: Any) -> None:
+        caught.append(signum)
+
+    held = [signal.SIGINT, signal.SIGTERM]
+    previous = {signum: signal.signal(signum, take_note) for signum in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler != signal.SIG_IGN:
+                signal.raise_signal(caught[0])
 
 
 _RENAME_EXCHANGE = 2  # from <linux/fs.h>

@@ -107,7 +107,7 @@ def run_identity(entry: Entry, settings: Settings, sources: dict[str, str]) -> d
         "data": settings.data if not sources else ",".join(sorted(sources.values())),
         "size": settings.size,
         "seed": settings.seed,
-        "parameters": scaled_parameters(entry, settings, sources),
+        **jsonable(scaled_parameters(entry, settings, sources)),
     }
 
 
@@ -139,12 +139,17 @@ def import_keras_quietly() -> None:
     """
     if "keras" in sys.modules:
         return
+    from cookbook.io import signals_deferred
+
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
-        import keras  # noqa: F401
+        # Ctrl-C waits for the import to finish: some libraries' imports catch every
+        # exception, KeyboardInterrupt included, and would swallow it.
+        with signals_deferred():
+            import keras  # noqa: F401
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -468,12 +473,16 @@ class _Writes:
             isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR)
         )
         if writing and isinstance(path, (str, bytes, os.PathLike)):
-            cls.last = os.fsdecode(path)
+            path = os.fsdecode(path)
+            # A library's own scratch file (Keras stages weights in TMPDIR) is not the file
+            # a reader needs to hear about: the file it was writing for is.
+            if not path.startswith(tempfile.gettempdir() + os.sep):
+                cls.last = path
 
     @classmethod
     @contextlib.contextmanager
     def watch(cls) -> Iterator[None]:
-        if not cls.installed:
+        if not cls.installed:  # once per process: audit hooks cannot be removed
             sys.addaudithook(cls.hook)
             cls.installed = True
         cls.watching, cls.last = True, None

@@ -1,7 +1,10 @@
-"""Failing well: each bad input or fault gets a clear answer, and nothing the user had is lost.
+"""Failing well, for real: signals sent to a running ``cookbook``, full disks, missing programs.
 
-Usage errors (things to fix on the command line) exit with 2; failures while working exit
-with 1; Ctrl-C exits with 130. None of them shows a traceback.
+Usage errors exit with 2; failures while working with 1; Ctrl-C with 130, SIGTERM with 143.
+None of them shows a traceback, leaves a temporary file behind, or changes a file the user
+had. A full disk is simulated without root: the process's file-size limit (``ulimit -f``,
+``RLIMIT_FSIZE``) makes every write past the limit fail with EFBIG, in Python and in C alike
+(Python ignores the SIGXFSZ that would otherwise kill it).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -16,149 +20,179 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import require_program
 
 TINY = ("--data", "sample", "--size", "tiny", "-q")
 
 
-def cookbook_process(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
+def cookbook_process(*args: str, env: dict | None = None, limit: int | None = None, **kwargs):
+    """``python -m cookbook ARGS`` in a subprocess (optionally with a file-size limit)."""
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return subprocess.Popen(
         [sys.executable, "-m", "cookbook", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, **(env or {})},
+        preexec_fn=limit_file_size if limit else None,
         **kwargs,
     )
 
 
-def test_read_only_out_dir_is_a_usage_error(cli, tmp_path, monkeypatch):
-    import cookbook.cli.common as common
-
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    # Root may write anywhere, so simulate the read-only folder at the permission check.
-    monkeypatch.setattr(common.os, "access", lambda path, mode: Path(path) != locked)
-    result = cli("train", "binary", *TINY, "--out", str(locked / "models"))
-    assert result.exit_code == 2
-    assert "permission denied" in result.output and "Traceback" not in result.output
-    assert not (locked / "models").exists()
-
-
-def test_missing_parents_of_out_are_created(cli, tmp_path):
-    out = tmp_path / "new" / "deeper" / "models"
-    result = cli("train", "preprocessing", *TINY, "--out", str(out))
-    assert result.exit_code == 0, result.output
-    assert (out / "preprocessing" / "results.json").is_file()
-
-
-def test_graphviz_missing_is_one_clear_failure(tmp_path):
-    # An empty PATH hides Graphviz's `dot` from the recipe.
-    proc = cookbook_process(
-        "train", "architecture", *TINY, "--out", str(tmp_path), env={"PATH": str(tmp_path)}
-    )
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 1
-    assert "graphviz" in err.lower() and "apt-get install graphviz" in err
-    assert "Traceback" not in err
-    assert not (tmp_path / "architecture" / "network.png").exists()
-
-
-def test_real_dataset_unavailable_with_data_keras(cli, tmp_path, monkeypatch):
-    from cookbook.data import cache
-
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    monkeypatch.setattr(cache, "ORIGIN", "http://127.0.0.1:9/")  # port 9: nothing listens
-    result = cli("train", "binary", "--data", "keras", "-q", "--out", str(tmp_path / "m"))
-    assert result.exit_code == 1
-    assert "cookbook data import" in result.output and "--data sample" in result.output
-    assert "Traceback" not in result.output
-
-
-def test_corrupt_cached_dataset_falls_back_or_fails_clearly(cli, tmp_path, monkeypatch):
-    from cookbook import data
-    from cookbook.data import cache
-
-    home = tmp_path / "keras"
-    (home / "datasets").mkdir(parents=True)
-    corrupt = home / "datasets" / "imdb.npz"
-    corrupt.write_bytes(b"PK\x03\x04 truncated")
-    monkeypatch.setenv("KERAS_HOME", str(home))
-    monkeypatch.setattr(cache, "ORIGIN", "http://127.0.0.1:9/")
-    monkeypatch.setattr(data, "_resolved", {})
-    strict = cli("train", "binary", "--data", "keras", "-q", "--out", str(tmp_path / "a"))
-    assert strict.exit_code == 1 and "cookbook data import" in strict.output
-    relaxed = cli("train", "binary", *TINY, "--out", str(tmp_path / "b"))
-    assert relaxed.exit_code == 0
-    assert corrupt.read_bytes() == b"PK\x03\x04 truncated"  # never opened as data, never lost
-
-
-def test_corrupt_model_file_is_refused_in_one_line(cli, tmp_path):
-    bad = tmp_path / "model.keras"
-    bad.write_bytes(b"not a zip archive")
-    result = cli("inspect", str(bad))
-    assert result.exit_code == 1
-    assert "not a valid .keras file" in result.output and "Traceback" not in result.output
-
-
-def test_disk_full_while_saving_keeps_the_previous_model(cli, tmp_path, monkeypatch):
-    import keras
-
-    assert cli("train", "binary", *TINY, "--epochs", "1", "--out", str(tmp_path)).exit_code == 0
-    model_file = tmp_path / "binary" / "binary.keras"
-    before = model_file.read_bytes()
-
-    def full_disk(self, filepath, *args, **kwargs):
-        Path(filepath).write_bytes(b"half a model")
-        raise OSError(errno.ENOSPC, "No space left on device", str(filepath))
-
-    monkeypatch.setattr(keras.Model, "save", full_disk)
-    result = cli("train", "binary", *TINY, "--epochs", "1", "--out", str(tmp_path))
-    assert result.exit_code == 1
-    assert "No space left on device" in result.output and "Traceback" not in result.output
-    assert model_file.read_bytes() == before
-    assert sorted(p.name for p in model_file.parent.iterdir()) == ["binary.keras", "results.json"]
-
-
-def epochs_logged(folder: Path) -> int:
-    log = folder / ".epochs.json"
+def epochs_saved(partial: Path) -> int:
     try:
-        return len(json.loads(log.read_text())["loss"])
+        return json.loads((partial / ".resume/backup/state.json").read_text())["epoch"]
     except (OSError, ValueError, KeyError):
         return 0
 
 
-def test_ctrl_c_stops_keeps_files_and_resume_finishes(tmp_path):
-    out = str(tmp_path)
-    first = cookbook_process("train", "binary", *TINY, "--epochs", "1", "--out", out)
-    assert first.wait(timeout=120) == 0
-    model_file = tmp_path / "binary" / "binary.keras"
-    before = model_file.read_bytes()
+def leftovers(*folders: Path) -> list[str]:
+    """Temporary files or folders left anywhere under ``folders``."""
+    found = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if ".tmp" in path.name or path.name.startswith(("cookbook-", "tmp")):
+                found.append(str(path))
+    return found
 
-    long_run = ("train", "binary", "--data", "sample", "--epochs", "40", "-q", "--out", out)
-    proc = cookbook_process(*long_run)
+
+@pytest.mark.parametrize(("signum", "code", "name"), [(signal.SIGINT, 130, "Ctrl-C"),
+                                                      (signal.SIGTERM, 143, "SIGTERM")])  # fmt: skip
+def test_a_signal_mid_training_keeps_files_and_resume_finishes(tmp_path, signum, code, name):
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp)}
+    first = cookbook_process("train", "binary", *TINY, "--epochs", "1", "--out", str(out), env=env)
+    assert first.wait(timeout=120) == 0
+    before = (out / "binary" / "binary.keras").read_bytes()
+
+    long_run = ("train", "binary", "--data", "sample", "--epochs", "40", "-q", "--out", str(out))
+    proc = cookbook_process(*long_run, env=env)
     deadline = time.monotonic() + 120
-    while epochs_logged(tmp_path / "binary") < 1:
+    while epochs_saved(out / "binary.partial") < 1:
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "no epoch finished in time"
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert "--resume" in err and "Traceback" not in err
-    assert model_file.read_bytes() == before
-    done_before = epochs_logged(tmp_path / "binary")
+    assert proc.returncode == code, err
+    assert f"interrupted ({name})" in err and "Traceback" not in err
+    assert "cookbook train binary --resume" in err
+    assert (out / "binary" / "binary.keras").read_bytes() == before
+    assert not leftovers(tmp) and not leftovers(out / "binary")
+    done_before = epochs_saved(out / "binary.partial")
     assert 1 <= done_before < 40
 
-    resumed = cookbook_process(*long_run, "--resume")
+    resumed = cookbook_process(*long_run, "--resume", env=env)
     assert resumed.wait(timeout=300) == 0, resumed.communicate()
-    record = json.loads((tmp_path / "binary" / "results.json").read_text())
+    record = json.loads((out / "binary" / "results.json").read_text())
     assert record["epochs"] == 40
     assert all(len(values) == 40 for values in record["history"].values())
-    assert not (tmp_path / "binary" / ".backup").exists()
+    assert not (out / "binary.partial").exists()
+    assert not leftovers(tmp)
 
 
-@pytest.mark.parametrize("command", ["train", "figures"])
-def test_unknown_name_suggests_close_ones(cli, command):
-    result = cli(command, "early_stopping")
-    assert result.exit_code == 2
-    assert "early-stopping" in result.output
+@pytest.mark.parametrize("delay", [0.15, 0.3, 0.6, 1.2, 2.5])
+def test_ctrl_c_at_start_up_ends_without_a_traceback(tmp_path, delay):
+    """From the moment the cookbook's code runs (Python's own start-up, site packages and
+    all, takes about 0.04 s here; a Ctrl-C inside it is Python's to report), through imports,
+    data loading and the first training steps."""
+    proc = cookbook_process("train", "binary", *TINY, "--out", str(tmp_path))
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (130, -signal.SIGINT), err
+    assert "Traceback" not in err
+
+
+def test_full_disk_during_the_backup_fails_cleanly(tmp_path):
+    """The reliability review's segfault: the per-epoch backup is now a .keras file written by
+    Python, so a failed write is an OSError naming the file, not a crash inside HDF5."""
+    out = tmp_path / "out"
+    assert (
+        cookbook_process("train", "binary", *TINY, "--epochs", "1", "--out", str(out)).wait(
+            timeout=120
+        )
+        == 0
+    )
+    before = {p.name: p.read_bytes() for p in (out / "binary").iterdir()}
+    proc = cookbook_process("train", "binary", *TINY, "--epochs", "3", "--out", str(out),
+                            limit=60_000)  # fmt: skip
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err  # not a segfault (-11 / 139)
+    assert "File too large while writing" in err and ".resume/backup/model-" in err
+    assert "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in (out / "binary").iterdir()} == before
+    assert not (out / "binary.partial").exists()  # no epoch finished: nothing to resume
+    assert not leftovers(out)
+
+
+def test_full_disk_while_saving_a_figure_keeps_the_old_pair(tmp_path):
+    out = tmp_path / "figures"
+    args = ("figures", "binary", *TINY, "--epochs", "1", "--out", str(out))
+    assert cookbook_process(*args).wait(timeout=120) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # The model file (about 150 kB) is written first and fails: raise the limit past it but
+    # under the figure, so the PNG is what runs out of room.
+    proc = cookbook_process(*args, "--seed", "2", limit=20_000)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert "File too large while writing" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not leftovers(out)
+
+
+def test_full_disk_while_writing_the_record_keeps_the_old_pair(cli, tmp_path, monkeypatch):
+    from cookbook import io
+
+    out = tmp_path / "figures"
+    args = ("figures", "binary", *TINY, "--epochs", "1", "--out", str(out))
+    assert cli(*args).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_replace = io.os.replace
+
+    def no_room(self, text, encoding=None):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_text", no_room)
+    result = cli(*args, "--seed", "2")
+    monkeypatch.setattr(io.os, "replace", real_replace)
+    assert result.exit_code == 1
+    assert "No space left on device while writing" in result.output
+    assert ".binary." in result.output and ".tmp.json" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_named_recipe_needing_a_missing_program_fails_others_still_run(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()  # a PATH without Graphviz's `dot`
+    out = tmp_path / "figures"
+    proc = cookbook_process("figures", "architecture", "preprocessing", *TINY, "--out", str(out),
+                            env={"PATH": str(bin_dir)})  # fmt: skip
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert "skipped: architecture" in err and "apt-get install graphviz" in err
+    assert "Traceback" not in err
+    assert (out / "preprocessing.png").is_file() and not (out / "architecture.png").exists()
+
+
+def test_the_summary_skips_a_missing_program_when_not_named():
+    from cookbook.cli.train import finish
+    from cookbook.runner import Outcome
+
+    outcomes = [Outcome("binary", "done"), Outcome("architecture", "skipped", message="no dot")]
+    finish(outcomes, named=False, what="figure(s)", out=Path("docs/figures"), started=0.0)
+    with pytest.raises(SystemExit) as raised:
+        finish(outcomes, named=True, what="figure(s)", out=Path("docs/figures"), started=0.0)
+    assert raised.value.code == 1
+
+
+def test_architecture_runs_where_graphviz_is_installed(tmp_path):
+    require_program("dot")
+    proc = cookbook_process("train", "architecture", *TINY, "--out", str(tmp_path))
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert (tmp_path / "architecture" / "results.json").is_file()
