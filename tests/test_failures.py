@@ -59,8 +59,9 @@ def leftovers(*folders: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(("signum", "code", "name"), [(signal.SIGINT, 130, "Ctrl-C"),
-                                                      (signal.SIGTERM, 143, "SIGTERM")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("signum", "code", "name"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")]
+)
 def test_a_signal_mid_training_keeps_files_and_resume_finishes(tmp_path, signum, code, name):
     out, tmp = tmp_path / "out", tmp_path / "tmp"
     tmp.mkdir()
