@@ -14,6 +14,13 @@ from cookbook.cli.train import finish
 @click.command()
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @run_options("docs/figures", "Folder for the PNG figures and their results records (.json).")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing: run again into a temporary folder and compare with the figures and "
+    "records in OUT (same data, size and seed as they record); exit 1 if a result moved "
+    "beyond float noise.",
+)
 @handle_errors
 def figures(
     names: tuple[str, ...],
@@ -26,6 +33,7 @@ def figures(
     quiet: bool,
     verbose: bool,
     debug: bool,
+    check: bool,
 ) -> None:
     """Draw the figure of every recipe (or only the NAMEs given), with its results record.
 
@@ -46,6 +54,9 @@ def figures(
     from cookbook import runner
     from cookbook.settings import Settings
 
+    if check:
+        check_figures(chosen, out, quiet)
+        return
     settings = Settings(
         data=data,
         size=size,
@@ -72,3 +83,78 @@ def figures(
             if outcome.status == "done":
                 click.echo(f"  {outcome.written[0]}  {outcome.seconds:5.1f} s")
     finish(outcomes, bool(names), "figure(s) written", out, started)
+
+
+def committed_settings(names: list[str], out: Path) -> dict:
+    """The data source, size and seed the committed records in ``out`` were made with."""
+    import json
+
+    from cookbook import errors
+
+    found = set()
+    for name in names:
+        path = out / f"{name}.json"
+        if not path.is_file():
+            raise errors.UsageError(f"{path} is missing: there is nothing to check against")
+        record = json.loads(path.read_text(encoding="utf-8"))
+        loaded = [d for d in record.get("data", []) if d.get("source") in ("keras", "sample")]
+        sources = {(d["source"], d.get("size", "full")) for d in loaded}
+        found |= {(source, size, record["seed"]) for source, size in sources}
+        found |= {(None, None, record["seed"])} if not sources else set()
+    made = {item for item in found if item[0] is not None}
+    seeds = {item[2] for item in found}
+    if len(made) > 1 or len(seeds) > 1:
+        raise errors.UsageError(
+            f"the records in {out} were made with different settings ({sorted(found, key=str)}); "
+            "check them one set at a time"
+        )
+    source, size, seed = next(iter(made)) if made else ("sample", "small", seeds.pop())
+    return {"data": source, "size": size, "seed": seed}
+
+
+def check_figures(names: list[str], out: Path, quiet: bool) -> None:
+    """``figures --check``: rerun into a temporary folder and compare with ``out``."""
+    import json
+    import sys
+    import tempfile
+
+    from cookbook import errors, records, runner
+    from cookbook.settings import Settings
+
+    chosen = committed_settings(names, out)
+    click.echo(
+        f"checking {len(names)} figure(s) in {out}/ against a new run "
+        f"({chosen['data']} data, size {chosen['size']}, seed {chosen['seed']})"
+    )
+    runner.import_keras_quietly()
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="cookbook-check-") as fresh_dir:
+        fresh = Path(fresh_dir)
+        settings = Settings(out=fresh, progress=not quiet, **chosen)
+        outcomes = runner.figures(names, settings, report_to_stderr(quiet))
+        for outcome in outcomes:
+            name = outcome.name
+            if outcome.status != "done":
+                problems.append(f"{name}: could not run again ({outcome.message})")
+                continue
+            old = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+            new = json.loads((fresh / f"{name}.json").read_text(encoding="utf-8"))
+            found = records.differences(old, new)
+            figure = records.figure_difference(out / f"{name}.png", fresh / f"{name}.png")
+            found += [f"figure: {figure}"] if figure else []
+            if found:
+                note = records.version_note(old, new)
+                why = f" (the library versions differ: {note})" if note else ""
+                problems += [f"{name}: {line}{why}" for line in found[:8]]
+            elif not quiet:
+                click.echo(f"  {name}: same results (within float noise)")
+    if problems:
+        for line in problems:
+            click.echo(f"changed: {line}", err=True)
+        click.echo(
+            "the committed figures are out of date: redraw them with `cookbook figures "
+            f"--data {chosen['data']} --size {chosen['size']}` and commit them",
+            err=True,
+        )
+        sys.exit(errors.EXIT_FAILURE)
+    click.echo(f"all {len(names)} figure(s) and record(s) match")
