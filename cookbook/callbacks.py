@@ -6,8 +6,8 @@ it -- ``fit(..., callbacks=callbacks)`` is all a recipe says:
 * :class:`Backup` saves the training state after every epoch and, with ``--resume``, restores
   it, so an interrupted run continues from its last finished epoch. It refuses to continue a
   run whose network or training settings differ, and says what differs.
-* :class:`EpochProgress` prints "3/15 epochs, 40 s so far, about 2.5 min left" on long
-  trainings; :class:`FitCounter` does the same for searches that train many networks.
+* :class:`EpochProgress` prints ``3/15 epochs, 40 s so far, about 2.5 min left`` lines on
+  long trainings; :class:`FitCounter` does the same for searches that train many networks.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ class Backup(keras.callbacks.Callback):
 
 
 class ProgressReport:
-    """Prints "3/15 epochs, 40 s so far, about 2.5 min left" lines to stderr on long work.
+    """Prints ``3/15 epochs, 40 s so far, about 2.5 min left`` lines to stderr on long work.
 
     Nothing is printed during the first :data:`PROGRESS_AFTER_S` seconds, so quick recipes
     stay quiet; after that, at most one line per that many seconds, and a last one when done.

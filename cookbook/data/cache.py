@@ -150,7 +150,7 @@ def cached_path(name: str) -> Path:
 
 
 def sha256(path: Path, chunk: int = 1 << 20) -> str:
-    """The SHA-256 of a file, read in chunks (the files are up to 17 MB)."""
+    """The SHA-256 of a file, read in chunks (whole dataset files)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while block := handle.read(chunk):

@@ -32,7 +32,7 @@ START, OOV, INDEX_FROM = 1, 2, 3
 
 
 def _zipf_ranks(rng: np.random.Generator, n: int, vocabulary: int) -> np.ndarray:
-    """Draw ``n`` word ranks (0 = most frequent) from a Zipf-like law, exponent ~1.05."""
+    """Draw ``n`` word ranks (0 = most frequent) from a Zipf-like law (exponent ``1.05``)."""
     ranks = np.arange(1, vocabulary + 1, dtype=np.float64)
     weights = ranks**-1.05
     cdf = np.cumsum(weights)
@@ -111,7 +111,7 @@ def _text_dataset(
 
 
 def imdb(seed: int, n_train: int, n_test: int, num_words: int | None = None):
-    """IMDB-like reviews: two balanced classes, lengths around 180 words (long tail)."""
+    """IMDB-like reviews: two balanced classes, log-normal lengths (median ``175`` words)."""
     return _text_dataset(
         seed=seed + 1001,
         n_train=n_train,
@@ -135,7 +135,7 @@ def _reuters_class_probs() -> np.ndarray:
 
 
 def reuters(seed: int, n_train: int, n_test: int, num_words: int | None = None):
-    """Reuters-like newswires: 46 unbalanced topics, lengths around 100 words."""
+    """Reuters-like newswires: 46 unbalanced topics, log-normal lengths (median ``95`` words)."""
     return _text_dataset(
         seed=seed + 2002,
         n_train=n_train,

@@ -1,9 +1,10 @@
 """Multi-hot batches made on the fly, for large vocabularies.
 
 At 10000 words the chapter's multi-hot matrices for IMDB are 25000 x 10000 per split. As
-``float64`` (what Keras 2's ``Tokenizer`` returned) that is 2 GB each, and training peaks at
-9 GB; even as ``uint8`` Keras copies the arrays into tensors (2.2 GB peak).
-:func:`multi_hot_dataset` keeps only the word ids (a few MB, as one ragged tensor) and lets
+``float64`` (what Keras 2's ``Tokenizer`` returned) that is ``25000 * 10000 * 8`` bytes each,
+and even as ``uint8`` Keras copies the arrays into tensors (the performance page shows the
+recorded peaks).
+:func:`multi_hot_dataset` keeps only the word ids (one ragged tensor) and lets
 TensorFlow's input pipeline build each batch's rows just before the network needs them, in
 parallel with training. The batches hold exactly the rows :func:`~cookbook.data.multi_hot`
 would give.
