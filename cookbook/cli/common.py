@@ -21,6 +21,19 @@ from cookbook.settings import EPOCHS_MAX, SEED_MAX, SIZES, SOURCES
 PATH_MAX, NAME_MAX = 4096, 255
 
 
+class CheckedPath(click.Path):
+    """``click.Path`` that answers every odd path in one line: a NUL character, a name too
+    long for the file system, a symbolic link loop."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail("contains a NUL character", param, ctx)
+        try:
+            return super().convert(value, param, ctx)
+        except (OSError, ValueError) as err:
+            self.fail(f"cannot be used: {getattr(err, 'strerror', None) or err}", param, ctx)
+
+
 def validate_names(names: tuple[str, ...], all_: bool) -> list[str]:
     """The recipes to run, in chapter order; unknown names are a usage error with a hint."""
     if all_ and names:
@@ -47,6 +60,8 @@ def check_out_dir(ctx: click.Context, param: click.Parameter, value: Any) -> Pat
     text = os.fsdecode(value) if value is not None else ""
     if not text.strip():
         raise click.BadParameter("is empty; name a folder (for example --out models)", ctx, param)
+    if "\x00" in text:
+        raise click.BadParameter("contains a NUL character", ctx, param)
     path = Path(text).expanduser()
     if len(os.fsencode(path)) > PATH_MAX:
         raise click.BadParameter(f"is longer than {PATH_MAX} bytes", ctx, param)
@@ -134,7 +149,8 @@ def run_options(
             ),
             click.option(
                 "--out",
-                type=click.Path(path_type=str),
+                type=str,
+                metavar="DIR",
                 default=default_out,
                 show_default=True,
                 callback=check_out_dir,
@@ -184,6 +200,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 traceback.print_exc()
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except OSError as err:  # the file system refused: say what and where, in one line
+            if debug:
+                traceback.print_exc()
+            where = f": {err.filename}" if err.filename else ""
+            click.echo(f"error: {err.strerror or err}{where}", err=True)
+            sys.exit(errors.EXIT_FAILURE)
 
     return wrapper
 

@@ -23,7 +23,7 @@ from typing import Any
 import click
 
 from cookbook import errors
-from cookbook.cli.common import check_timeout, handle_errors
+from cookbook.cli.common import CheckedPath, check_timeout, handle_errors
 from cookbook.data import cache
 
 NAMES = tuple(cache.FILES)
@@ -260,7 +260,7 @@ def check_regular_file(ctx: click.Context, param: click.Parameter, value: Path) 
 @data.command(name="import", short_help="Copy in a file obtained elsewhere, hash-checked.")
 @click.argument(
     "file",
-    type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path),
+    type=CheckedPath(exists=True, dir_okay=False, readable=True, path_type=Path),
     callback=lambda ctx, param, value: check_regular_file(ctx, param, value),
 )
 @click.option(

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cookbook import errors
-from cookbook.cli.common import handle_errors
+from cookbook.cli.common import CheckedPath, handle_errors
 
 
 def load_model_safely(path: Path):
@@ -39,7 +39,7 @@ def load_model_safely(path: Path):
 
 
 @click.command()
-@click.argument("model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("model_file", type=CheckedPath(exists=True, dir_okay=False, path_type=Path))
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 @handle_errors
 def inspect(model_file: Path, debug: bool) -> None:

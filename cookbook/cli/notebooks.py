@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cookbook import errors, recipes
-from cookbook.cli.common import handle_errors
+from cookbook.cli.common import CheckedPath, handle_errors
 
 NOTE = (
     "*This notebook is the program of the keras-cookbook page "
@@ -23,7 +23,7 @@ def expected_notebooks(docs: Path, names: list[str] | None = None) -> dict[Path,
     """The notebooks the pages under ``docs`` make (all, or ``names``), as ``{path: text}``."""
     from cookbook.notebooks import dumps, page_to_notebook
 
-    root = docs.resolve().parent
+    root = docs.absolute().parent
     made = {}
     for entry in recipes.RECIPES if not names else [recipes.entry(n) for n in names]:
         page = docs / "recipes" / f"{entry.name}.md"
@@ -38,7 +38,7 @@ def expected_notebooks(docs: Path, names: list[str] | None = None) -> dict[Path,
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option(
     "--docs",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=CheckedPath(file_okay=False, path_type=Path),
     default="docs",
     show_default=True,
     help="The docs folder holding recipes/NAME.md; notebooks go to its notebooks/ folder.",
