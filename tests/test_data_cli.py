@@ -113,6 +113,36 @@ def silent_url() -> Iterator[str]:
     sock.close()
 
 
+@pytest.fixture
+def trickle_url() -> Iterator[str]:
+    """A server that answers at once, then sends one byte every 0.2 s: every read is quick,
+    the whole file would take hours. A limit per read never ends this; a total limit does."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(GOOD)))
+            self.end_headers()
+            try:
+                for byte in GOOD:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:  # the client gave up
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/trickle"
+    httpd.shutdown()
+    httpd.server_close()
+
+
 def cli(*args: str):
     return CliRunner().invoke(main, ["data", *args], catch_exceptions=False)
 
@@ -181,9 +211,32 @@ def test_silent_server_times_out_cleanly(offline_cache, silent_url, good_hash):
     elapsed = time.perf_counter() - start
     assert result.exit_code == 1
     [line] = error_lines(result)
-    assert "no answer within 1 s" in line and f"{silent_url}/mnist.npz" in line
+    assert "not complete within 1 s" in line and f"{silent_url}/mnist.npz" in line
     assert elapsed < 5
     assert snapshot(offline_cache) == {}
+
+
+def test_a_trickling_server_is_given_up_on_within_the_time_limit(offline_cache, trickle_url):
+    start = time.perf_counter()
+    result = cli("download", "mnist", "--mirror", trickle_url, "--timeout", "2")
+    elapsed = time.perf_counter() - start
+    assert result.exit_code == 1
+    assert "not complete within 2 s" in error_lines(result)[0]
+    assert elapsed < 5
+    assert snapshot(offline_cache) == {}
+
+
+def test_data_auto_gives_up_on_a_trickle_within_its_total_time(
+    offline_cache, trickle_url, monkeypatch, capsys
+):
+    monkeypatch.setattr(cache, "ORIGIN", trickle_url + "/")
+    start = time.perf_counter()
+    assert data.resolve_source("imdb", "auto", timeout=2) == "sample"
+    elapsed = time.perf_counter() - start
+    assert elapsed < 5
+    err = capsys.readouterr().err
+    assert "downloading imdb.npz" in err  # progress was shown while it waited
+    assert "not complete within 2 s" in err and "using offline sample data" in err
 
 
 def test_missing_file_on_the_mirror_names_the_http_error(offline_cache, server):
