@@ -69,7 +69,7 @@ def read_state(state_dir: Path) -> dict[str, Any] | None:
     path = state_dir / STATE_FILE
     if not path.exists():
         return None
-    fix = f"start afresh by running without --resume (this discards {state_dir.parent})"
+    fix = "start afresh by running without --resume (that discards the unfinished run)"
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
         epoch, history, model_file = state["epoch"], state["history"], state["model"]

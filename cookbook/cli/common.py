@@ -84,7 +84,11 @@ def check_out_dir(ctx: click.Context, param: click.Parameter, value: Any) -> Pat
 
 def _check_writable(path: Path) -> None:
     if path.is_symlink() and not path.exists():
-        os.stat(path)  # raises ELOOP for a loop
+        try:
+            os.stat(path)
+        except OSError as err:
+            if err.errno == errno.ELOOP:
+                raise
         raise ValueError(f"{path} is a symbolic link to {os.readlink(path)}, which does not exist")
     if path.exists() and not path.is_dir():
         raise ValueError(f"{path} is a file, not a folder")
