@@ -1,14 +1,18 @@
 """MkDocs hooks for the keras-cookbook site: numbers from records, never typed by hand.
 
-Loaded by ``hooks:`` in ``mkdocs.yml``. Three placeholders are replaced in a page's Markdown
+Loaded by ``hooks:`` in ``mkdocs.yml``. These placeholders are replaced in a page's Markdown
 before it is converted:
 
 ``<!-- results: NAME -->``
-    A table of what the last ``cookbook figures NAME`` run recorded in
-    ``docs/figures/NAME.json``: the final metrics, the data (dataset, source, size, rows), the
-    seed, the epochs, the wall time and the library versions, plus the details the recipe
-    recorded and the per-epoch history. A missing or malformed record stops the build
+    What the last ``cookbook figures NAME`` run recorded in ``docs/figures/NAME.json``: the
+    results the program printed, the data (dataset, source, size, rows), the seed, the
+    parameters the size set, the epochs, the network's size, the files written and the library
+    versions, plus the per-epoch history. A missing or malformed record stops the build
     (:class:`mkdocs.exceptions.PluginError`), so a page can never show stale or typed numbers.
+
+``<!-- log: NAME -->``
+    The per-epoch lines ``fit(verbose=2)`` printed in that run, rebuilt from the recorded
+    history (the timings, which change from run to run, are left out).
 
 ``<!-- table: NAME -->``
     A generic table from ``docs/figures/NAME.json`` with the keys ``columns`` (list of
@@ -18,8 +22,8 @@ before it is converted:
 ``<!-- source: PATH.py:NAME -->``
     A Python block that embeds the function or class ``NAME`` of ``PATH.py`` (relative to
     the project root) with ``pymdownx.snippets``: the hook finds its first and last line with
-    :mod:`ast` and writes the snippet line range, so code without section markers can still be
-    shown straight from its file, and never drifts from it.
+    :mod:`ast` and writes the snippet line range, so library code can be shown straight from
+    its file, and never drifts from it.
 
 ``<!-- cli-help: COMMAND -->``
     The ``--help`` text of ``cookbook COMMAND`` (or of ``cookbook`` itself for ``main``),
