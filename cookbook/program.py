@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,13 +99,18 @@ def parameter_names(section: Section) -> list[str]:
 Overrides = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
 
 
-def execute(path: Path, overrides: Overrides | None = None) -> dict[str, Any]:
+def execute(
+    path: Path,
+    overrides: Overrides | None = None,
+    timings: dict[str, float] | None = None,
+) -> dict[str, Any]:
     """Run the program in ``path`` section by section; return the variables it ended with.
 
     ``overrides`` are assigned right after the ``parameters`` section; each must be a name
     that section assigns. It may also be a function of the variables the program has so far,
     returning the values to assign. Code outside the sections (the module docstring) does not
-    run. Tracebacks point at the right lines of the recipe file.
+    run. Tracebacks point at the right lines of the recipe file. ``timings``, if given,
+    receives each section's wall time in seconds (the benchmarks' profile).
     """
     pending: Overrides | None = overrides or {}
     namespace: dict[str, Any] = {"__name__": "__cookbook_recipe__", "__file__": str(path)}
@@ -112,7 +118,10 @@ def execute(path: Path, overrides: Overrides | None = None) -> dict[str, Any]:
     for section in sections:
         # Padding with newlines keeps the line numbers of the file in tracebacks.
         code = compile("\n" * (section.first - 1) + section.code, str(path), "exec")
+        started = time.perf_counter()
         exec(code, namespace)  # noqa: S102 - running the recipe is the point
+        if timings is not None:
+            timings[section.name] = time.perf_counter() - started
         if section.name == PARAMETERS and pending is not None:
             values = pending(namespace) if callable(pending) else dict(pending)
             unknown = set(values) - set(parameter_names(section))

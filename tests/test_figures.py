@@ -1,101 +1,127 @@
-"""``cookbook figures``: every figure is drawn, stamped, reproducible, and faults are contained."""
+"""``cookbook figures``: stamped, deterministic figures with their records, and ``--check``.
+
+The committed figures in ``docs/figures/`` are checked here the way CI must check them: every
+recipe runs again (sample data, size small, as recorded) and every record must match the
+committed one within float noise, every figure within a few pixels.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import matplotlib.image as mpimg
 import pytest
+from conftest import CHAPTER_ORDER, ROOT, is_png
 
-from tests.test_cli import CHAPTER_ORDER
+from cookbook import records
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-TINY = ("--data", "sample", "--size", "tiny", "--epochs", "2", "-q")
+TINY = ("--data", "sample", "--size", "tiny", "-q")
 
 
 @pytest.fixture(scope="module")
-def all_figures(tmp_path_factory):
+def drawn(tmp_path_factory):
+    """Three quick recipes' figures, drawn twice with seed 0 and once with seed 1."""
     from click.testing import CliRunner
 
     from cookbook.cli import main
 
+    names = ["binary", "preprocessing", "regression"]
     out = tmp_path_factory.mktemp("figures")
-    result = CliRunner().invoke(main, ["figures", *TINY, "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+    for folder, seed in (("first", "0"), ("again", "0"), ("other", "1")):
+        args = ["figures", *names, *TINY, "--epochs", "2", "--seed", seed]
+        result = CliRunner().invoke(main, [*args, "--out", str(out / folder)])
+        assert result.exit_code == 0, result.output
+    return out, names
 
 
-@pytest.mark.parametrize("name", CHAPTER_ORDER)
-def test_every_recipe_gets_a_valid_png_and_a_record(all_figures, name):
-    png = all_figures / f"{name}.png"
-    assert png.read_bytes()[:8] == PNG_SIGNATURE
-    image = mpimg.imread(png)
-    assert image.shape[0] >= 300 and image.shape[1] >= 400
-    assert image.std() > 0.01, "the figure must not be blank"
-    record = json.loads((all_figures / f"{name}.json").read_text())
-    assert record["recipe"] == name and record["figure"] == f"{name}.png"
-    assert record["seed"] == 0
+def test_each_figure_is_a_png_with_its_record(drawn):
+    out, names = drawn
+    for name in names:
+        png = out / "first" / f"{name}.png"
+        assert is_png(png)
+        image = mpimg.imread(png)
+        assert image.shape[0] >= 300 and image.shape[1] >= 400
+        assert image.std() > 0.01, "the figure must not be blank"
+        record = json.loads((out / "first" / f"{name}.json").read_text())
+        assert record["recipe"] == name and record["seed"] == 0
+        assert record["figure"]["sha256"] == __import__("cookbook.runner").runner.sha256(png)
+        assert "wall_time_s" not in record  # committed records hold no per-run noise
 
 
-def test_png_files_carry_no_timestamp_or_software_metadata(all_figures):
-    data = (all_figures / "binary.png").read_bytes()
+def test_png_files_carry_no_timestamp_or_software_metadata(drawn):
+    data = (drawn[0] / "first" / "binary.png").read_bytes()
     assert b"tIME" not in data and b"Software" not in data
 
 
-def test_history_figures_come_from_one_training(all_figures):
-    loss = json.loads((all_figures / "loss-history.json").read_text())
-    accuracy = json.loads((all_figures / "accuracy-history.json").read_text())
-    assert loss["details"]["shared_training"] is False
-    assert accuracy["details"]["shared_training"] is True
-    assert loss["history"] == accuracy["history"]
-    assert len(loss["history"]["loss"]) == 2
-
-
-def test_same_seed_gives_byte_identical_figures(cli, tmp_path):
-    names = ["binary", "early-stopping", "regression", "preprocessing", "architecture"]
-    for folder in ("first", "second"):
-        result = cli("figures", *names, *TINY, "--out", str(tmp_path / folder))
-        assert result.exit_code == 0, result.output
+def test_same_seed_gives_byte_identical_files_other_seed_others(drawn):
+    out, names = drawn
     for name in names:
-        first = (tmp_path / "first" / f"{name}.png").read_bytes()
-        assert first == (tmp_path / "second" / f"{name}.png").read_bytes(), name
-
-
-def test_a_different_seed_gives_a_different_figure(cli, tmp_path):
-    for seed in ("0", "1"):
-        result = cli("figures", "binary", *TINY, "--seed", seed, "--out", str(tmp_path / seed))
-        assert result.exit_code == 0, result.output
-    assert (tmp_path / "0" / "binary.png").read_bytes() != (
-        tmp_path / "1" / "binary.png"
+        for suffix in (".png", ".json"):
+            first = (out / "first" / f"{name}{suffix}").read_bytes()
+            assert first == (out / "again" / f"{name}{suffix}").read_bytes(), name + suffix
+    assert (out / "first" / "binary.png").read_bytes() != (
+        out / "other" / "binary.png"
     ).read_bytes()
 
 
-def test_graphviz_missing_still_writes_every_other_figure(tmp_path):
-    env = {**os.environ, "PATH": str(tmp_path)}  # no `dot` on this PATH
-    proc = subprocess.run(
-        [sys.executable, "-m", "cookbook", "figures", "binary", "architecture", "preprocessing",
-         *TINY, "--out", str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
-    assert proc.returncode == 1
-    assert (tmp_path / "binary.png").is_file() and (tmp_path / "preprocessing.png").is_file()
-    assert not (tmp_path / "architecture.png").exists()
-    assert "apt-get install graphviz" in proc.stderr and "Traceback" not in proc.stderr
-    assert "2 of 3 figure(s) written" in proc.stdout
+def test_the_stamp_names_the_data_the_seed_and_keras():
+    import keras
+
+    from cookbook.plotting import stamp_text
+
+    loads = [{"dataset": "imdb", "source": "sample", "size": "small"}]
+    assert stamp_text(loads, 3, keras.__version__) == (
+        f"imdb: sample data (small) · seed 3 · Keras {keras.__version__}"
+    )
 
 
-def test_a_failing_recipe_does_not_stop_the_others(cli, tmp_path, monkeypatch):
-    from cookbook.recipes import regression
+def test_importing_the_cookbook_changes_no_matplotlib_settings():
+    import subprocess
+    import sys
 
-    def broken(settings):
-        raise RuntimeError("simulated failure")
+    code = (
+        "import matplotlib\n"
+        "before = (matplotlib.get_backend(), dict(matplotlib.rcParams))\n"
+        "import cookbook, cookbook.plotting, cookbook.runner, cookbook.data, cookbook.cli\n"
+        "import cookbook.program, cookbook.notebooks, cookbook.records\n"
+        "after = (matplotlib.get_backend(), dict(matplotlib.rcParams))\n"
+        "assert before == after\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
-    monkeypatch.setattr(regression, "run", broken)
-    result = cli("figures", "regression", "preprocessing", *TINY, "--out", str(tmp_path))
+
+def test_records_compare_within_float_noise_and_catch_real_changes():
+    old = {"history": {"loss": [0.5, 0.4]}, "results": {"accuracy": 0.8, "rows": 1500},
+           "network_parameters": 16305, "versions": {"keras": "3.15.1"}}  # fmt: skip
+    noise = json.loads(json.dumps(old))
+    noise["history"]["loss"][1] = 0.4 * (1 + records.REL_TOLERANCE / 2)
+    noise["versions"]["keras"] = "3.16.0"
+    assert records.differences(old, noise) == []
+    wider = json.loads(json.dumps(old))
+    wider["network_parameters"] = 32577  # a layer width changed
+    wider["results"]["accuracy"] = 0.9
+    assert records.differences(old, wider) == [
+        "network_parameters: 16305 -> 32577",
+        "results.accuracy: 0.8 -> 0.9 (beyond the float-noise tolerance)",
+    ]
+
+
+def test_the_committed_figures_match_a_new_run(cli):
+    """``cookbook figures --check`` over all fifteen (as CI must run it): the committed
+    records and figures are what the code gives today."""
+    result = cli("figures", "--check", "-q", "--out", str(ROOT / "docs" / "figures"))
+    assert result.exit_code == 0, result.output
+    assert f"all {len(CHAPTER_ORDER)} figure(s) and record(s) match" in result.output
+
+
+def test_check_fails_naming_the_recipe_when_a_record_moved(cli, tmp_path):
+    import shutil
+
+    for suffix in (".png", ".json"):
+        shutil.copy(ROOT / "docs" / "figures" / f"preprocessing{suffix}", tmp_path)
+    record = json.loads((tmp_path / "preprocessing.json").read_text())
+    record["network_parameters"] = 1  # as if the code had changed
+    (tmp_path / "preprocessing.json").write_text(json.dumps(record))
+    result = cli("figures", "preprocessing", "--check", "-q", "--out", str(tmp_path))
     assert result.exit_code == 1
-    assert "regression: RuntimeError: simulated failure" in result.output
-    assert (tmp_path / "preprocessing.png").is_file()
-    assert not (tmp_path / "regression.png").exists()
+    assert "changed: preprocessing: network_parameters" in result.output

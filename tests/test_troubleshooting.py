@@ -43,9 +43,7 @@ def interrupt_after_first_epoch(monkeypatch, kind: type[BaseException] = Keyboar
         def on_epoch_end(self, epoch, logs=None):
             raise kind()
 
-    monkeypatch.setattr(
-        runner, "make_callbacks", lambda *a, **k: [*original(*a, **k), Interrupt()]
-    )
+    monkeypatch.setattr(runner, "make_callbacks", lambda *a, **k: [*original(*a, **k), Interrupt()])
 
 
 def scenario_misspelled(cli, tmp_path, monkeypatch):

@@ -4,8 +4,8 @@ The chapter used ``Tokenizer(num_words=n).sequences_to_matrix(x, mode="binary")`
 document, one column per word id, 1 where the word occurs. Keras 3 removed ``Tokenizer``;
 :func:`multi_hot` gives the same matrix with NumPy. Two details match the original exactly:
 ids ``>= num_words`` are dropped, and column 0 (the padding id) exists but is never set by
-real data. The matrix is ``uint8`` instead of ``float64``: one byte per cell instead of eight, and Keras
-casts each batch to ``float32`` anyway.
+real data. The matrix is ``uint8`` instead of ``float64``: one byte per cell instead of eight,
+and Keras casts each batch to ``float32`` anyway.
 """
 
 from __future__ import annotations

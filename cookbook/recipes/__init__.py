@@ -64,6 +64,11 @@ def _grid_size(parameters: dict[str, Any]) -> int:
     return points * parameters["folds"] + 1
 
 
+def _trains_nothing(epochs: int) -> dict[str, Any]:
+    """``--epochs`` has nothing to set in a recipe that trains no network."""
+    return {}
+
+
 RECIPES: tuple[Entry, ...] = (
     Entry("dropout", "dropout", "Adding dropout to a feed-forward network", dataset="imdb"),
     Entry("cnn", "cnn", "A convolutional network for handwritten digits", dataset="mnist",
@@ -79,7 +84,7 @@ RECIPES: tuple[Entry, ...] = (
     Entry("early-stopping", "early_stopping", "Stopping training early", dataset="imdb"),
     Entry("regularization", "regularization", "L2 weight regularisation", dataset="imdb"),
     Entry("preprocessing", "preprocessing", "Standardising features for a network",
-          dataset="chapter array"),
+          dataset="chapter array", epochs=_trains_nothing),
     Entry("checkpointing", "checkpointing", "Saving the model while it trains",
           dataset="imdb", resumable=True),
     Entry("tuning", "tuning", "Tuning hyperparameters with a grid search",
@@ -89,7 +94,7 @@ RECIPES: tuple[Entry, ...] = (
     Entry("loss-history", "history", "Plotting the loss history", dataset="imdb",
           figure="loss_figure", hidden=("accuracy_figure",), resumable=True),
     Entry("architecture", "architecture", "Drawing a network's architecture",
-          needs=("dot",)),
+          needs=("dot",), epochs=_trains_nothing),
     Entry("accuracy-history", "history", "Plotting the accuracy history", dataset="imdb",
           figure="accuracy_figure", hidden=("loss_figure",), resumable=True),
     Entry("cross-validation", "cross_validation", "k-fold cross-validation of a network",

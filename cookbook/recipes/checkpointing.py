@@ -1,239 +1,122 @@
-"""Saving the model while it trains.
+"""Saving the model while it trains: one file overwritten every epoch, one file per epoch.
 
-A long training run can die at any moment -- a crash, a power cut, a job killed on a shared
-machine -- and with it every epoch of work since the last save. *Checkpointing* saves the model
-to disk as training goes, so that an interrupted run can be picked up from its last checkpoint
-instead of from scratch, and so that earlier epochs' models are still at hand if later ones turn
-out worse.
-
-Keras does it with the ``ModelCheckpoint`` callback, which ``fit`` calls at the end of every
-epoch. What it writes depends on its ``filepath``:
-
-* A plain name such as ``"models.keras"`` is overwritten every epoch: the file always holds the
-  *latest* model. (Add ``monitor="val_loss", save_best_only=True`` and it is overwritten only
-  when the validation loss improves, so it holds the *best* model -- see the early-stopping
-  recipe.)
-* A template such as ``"model_{epoch:02d}_{val_loss:.2f}.keras"`` is filled in with the epoch
-  number and any value of the epoch's logs, so every epoch gets a file of its own:
-  ``model_01_0.43.keras``, ``model_02_0.38.keras``, ... Epoch numbers in the names count from
-  1, like Keras's progress output (the chapter said they count from 0; they do not). The
-  numbers are rounded to two decimals, so two epochs with nearly equal losses can still be told
-  apart by their epoch number.
-
-This recipe uses both at once. Every file is a complete model -- architecture, weights and
-optimizer state -- that ``keras.models.load_model`` opens, and from which ``fit`` can continue.
-
-Saving a file takes time, and a crash *during* a save would leave a truncated file where a good
-one was. So ``ModelCheckpoint`` writes into a hidden staging folder, and a second callback
-(:func:`cookbook.core.publish_callback`), listed after it, moves each finished file into place
-with a rename, which is atomic: the folder only ever holds complete models.
-
-What changed since Keras 2:
-
-* The file must end in ``.keras`` (the Keras 3 format); the chapter's ``.hdf5`` is refused with
-  ``ValueError`` and ``.h5`` is accepted only with a "legacy" warning. To save only the
-  weights, use ``save_weights_only=True`` and a name ending in ``.weights.h5``.
-* ``{epoch}`` in a file name counts from 1.
-* Layers take their input from ``keras.Input(shape=...)``;
-  ``keras.preprocessing.text.Tokenizer`` is gone (:func:`cookbook.data.multi_hot` replaces it).
-* Addition to the chapter: the chapter explains the per-epoch template but only uses
-  ``models.hdf5``; we run both so the reader can see both kinds of file.
+The program that the page *docs/recipes/checkpointing.md* shows and explains, section by
+section. Run it with ``python -m cookbook.recipes.checkpointing`` (files go to the current
+folder), or with ``cookbook train checkpointing``.
 """
 
-from __future__ import annotations
-
+# --8<-- [start:imports]
 from pathlib import Path
-from typing import Any
 
 import keras
-import numpy as np
+import matplotlib.pyplot as plt
 from keras import layers
-from matplotlib.figure import Figure
 
-from cookbook import core, plotting
-from cookbook.io import remove_folder, staging_folder
+from cookbook import data
 
-NAME = "checkpointing"
-NUMBER_OF_FEATURES = 1000  # keep the 1000 most frequent words
-EPOCHS = 3
-BATCH_SIZE = 100
-LATEST_FILE = "models.keras"  # overwritten every epoch
-EPOCH_FILES = "model_{epoch:02d}_{val_loss:.2f}.keras"  # one file per epoch
+# --8<-- [end:imports]
 
+# --8<-- [start:parameters]
+epochs = 3  # full passes over the training data
+seed = 0  # the same seed gives the same starting weights, the same shuffles, the same results
+folder = Path(".")  # where the model files and the figure are written
+callbacks = []  # more Keras callbacks for fit, e.g. keras.callbacks.CSVLogger("log.csv")
+verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoch
+# --8<-- [end:parameters]
 
 # --8<-- [start:data]
-def load_data(settings: core.Settings) -> tuple[Any, Any, dict[str, Any]]:
-    """IMDB reviews as multi-hot matrices of the most frequent words, with their source.
+number_of_features = 1000  # keep the 1000 most frequent words
 
-    See :func:`cookbook.core.imdb_multi_hot`: load the reviews as word ids, then give each
-    one a row with a 1 in the column of every word it uses.
-    """
-    return core.imdb_multi_hot(settings, NUMBER_OF_FEATURES)
+# Each review is a list of word ids; each target is 1 (positive) or 0 (negative).
+(train_data, train_target), (test_data, test_target) = data.load_imdb(num_words=number_of_features)
 
-
+# One row per review, one column per word: 1 where the review uses the word.
+train_features = data.multi_hot(train_data, number_of_features)
+test_features = data.multi_hot(test_data, number_of_features)
+print("training features:", train_features.shape, "test features:", test_features.shape)
 # --8<-- [end:data]
 
+# --8<-- [start:network]
+keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend together
 
-# --8<-- [start:model]
-def build_network(number_of_features: int = NUMBER_OF_FEATURES) -> keras.Sequential:
-    """Two hidden layers of 16 ReLU units and one sigmoid output unit."""
-    network = keras.Sequential(
-        [
-            keras.Input(shape=(number_of_features,)),
-            layers.Dense(units=16, activation="relu"),
-            layers.Dense(units=16, activation="relu"),
-            layers.Dense(units=1, activation="sigmoid"),
-        ]
-    )
-    network.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
-    return network
-
-
-# --8<-- [end:model]
-
-
-# --8<-- [start:train]
-def make_callbacks(folder: Path, staging: Path) -> list[keras.callbacks.Callback]:
-    """Save the model after every epoch, twice: one file kept current, one file per epoch."""
-    return [
-        # The same name every epoch: the file always holds the latest model.
-        keras.callbacks.ModelCheckpoint(filepath=staging / LATEST_FILE),
-        # A name filled in from the epoch number and its validation loss: one file each.
-        keras.callbacks.ModelCheckpoint(filepath=staging / EPOCH_FILES),
-        # Moves each finished file from the staging folder into `folder` with an atomic
-        # rename. It must come after the checkpoints: callbacks run in list order.
-        core.publish_callback(staging, folder),
+network = keras.Sequential(
+    [
+        keras.Input(shape=(number_of_features,)),
+        layers.Dense(units=16, activation="relu"),
+        layers.Dense(units=16, activation="relu"),
+        layers.Dense(units=1, activation="sigmoid"),  # the probability of "positive"
     ]
+)
+network.compile(
+    loss="binary_crossentropy",  # cross-entropy for two classes
+    optimizer="rmsprop",
+    metrics=["accuracy"],
+)
+# --8<-- [end:network]
 
+# --8<-- [start:callbacks]
+# The same name every epoch: the file always holds the latest model.
+latest = keras.callbacks.ModelCheckpoint(filepath=folder / "models.keras")
+# A template filled in from the epoch number (counted from 1) and the epoch's logs, the way
+# str.format fills it: a file of its own for every epoch.
+template = "model_{epoch:02d}_{val_loss:.2f}.keras"
+every_epoch = keras.callbacks.ModelCheckpoint(filepath=folder / template)
+# --8<-- [end:callbacks]
 
-def train(
-    network: keras.Model,
-    train: tuple[np.ndarray, np.ndarray],
-    test: tuple[np.ndarray, np.ndarray],
-    callbacks: list[keras.callbacks.Callback],
-    epochs: int = EPOCHS,
-    verbose: int = 0,
-) -> keras.callbacks.History:
-    """Fit on the training data, evaluating on the test data after every epoch."""
-    return network.fit(
-        train[0],
-        train[1],
-        epochs=epochs,
-        callbacks=callbacks,
-        verbose=verbose,
-        batch_size=BATCH_SIZE,
-        validation_data=test,  # gives the val_loss the file names use
+# --8<-- [start:training]
+history = network.fit(
+    train_features,  # features
+    train_target,  # target vector
+    epochs=epochs,
+    verbose=verbose,
+    batch_size=100,  # observations per update of the weights
+    validation_data=(test_features, test_target),  # gives the val_loss in the file names
+    callbacks=[latest, every_epoch, *callbacks],
+)
+# --8<-- [end:training]
+
+# --8<-- [start:files]
+# The name each epoch's file got, filled in from that epoch's logs as ModelCheckpoint did.
+validation_loss = history.history["val_loss"]
+checkpoints = [
+    {"epoch": epoch, "file": template.format(epoch=epoch, val_loss=loss), "val_loss": loss}
+    for epoch, loss in enumerate(validation_loss, start=1)
+]
+# models.keras was overwritten every epoch: it holds the last epoch's model.
+latest_model = keras.models.load_model(folder / "models.keras")
+latest_loss, latest_accuracy = latest_model.evaluate(test_features, test_target, verbose=0)
+results = {
+    "checkpoints": checkpoints,
+    "models_keras_test_loss": latest_loss,
+    "models_keras_test_accuracy": latest_accuracy,
+}
+print(results)
+# --8<-- [end:files]
+
+# --8<-- [start:figure]
+epoch_numbers = range(1, len(validation_loss) + 1)
+
+figure, axes = plt.subplots(figsize=(8, 5))
+axes.plot(epoch_numbers, validation_loss, "bs-", label="Validation (test) loss: a file saved")
+axes.plot(
+    epoch_numbers[-1],
+    latest_loss,
+    "o",
+    markersize=20,
+    fillstyle="none",
+    color="tab:orange",
+    label="models.keras: the last epoch's model",
+)
+for checkpoint in checkpoints:  # each point labelled with its file's name
+    point = (checkpoint["epoch"], checkpoint["val_loss"])
+    axes.annotate(
+        checkpoint["file"], point, xytext=(0, 16), textcoords="offset points", ha="center"
     )
-
-
-# --8<-- [end:train]
-
-
-def epoch_file_name(epoch: int, logs: dict[str, float]) -> str:
-    """The name ``ModelCheckpoint`` gives epoch ``epoch`` (counted from 1)."""
-    return EPOCH_FILES.format(epoch=epoch, **logs)
-
-
-def remove_stale_checkpoints(folder: Path, keep: list[Path]) -> None:
-    """Delete per-epoch files an earlier, longer run left behind, once this run has finished,
-    so that the folder describes one run only."""
-    for path in folder.glob("model_*_*.keras"):
-        if path not in keep:
-            path.unlink()
-
-
-def run(settings: core.Settings) -> core.Result:
-    """Train with checkpoints into ``OUT/checkpointing/``: ``models.keras`` and one
-    ``model_EE_L.LL.keras`` per epoch."""
-    train_set, test_set, info = load_data(settings)
-    network = build_network()
-    folder = settings.folder(NAME)
-    staging = staging_folder(folder)
-    try:
-        history = core.history_dict(
-            train(
-                network,
-                train_set,
-                test_set,
-                # `cookbook train --resume` continues from the last finished epoch.
-                make_callbacks(folder, staging) + core.resumable(settings, NAME),
-                settings.epochs_or(EPOCHS),
-                settings.verbose,
-            )
-        )
-    finally:
-        remove_folder(staging)
-
-    checkpoints = []
-    for epoch, val_loss in enumerate(history["val_loss"], start=1):
-        logs = {key: values[epoch - 1] for key, values in history.items()}
-        checkpoints.append(
-            {"file": epoch_file_name(epoch, logs), "epoch": epoch, "val_loss": val_loss}
-        )
-    epoch_files = [folder / checkpoint["file"] for checkpoint in checkpoints]
-    remove_stale_checkpoints(folder, keep=epoch_files)
-    return core.Result(
-        history=history,
-        metrics=core.final_metrics(history),
-        data=info,
-        files=[folder / LATEST_FILE, *epoch_files],
-        details={
-            "latest": {"file": LATEST_FILE, "epoch": len(checkpoints)},
-            "checkpoints": checkpoints,
-        },
-    )
-
-
-def figure(result: core.Result) -> Figure:
-    """Validation loss per epoch, each point labelled with the checkpoint file saved there."""
-    history, details = result.history, result.details
-    test = history["val_loss"]
-    epochs = list(plotting.epochs_axis(test))
-    crowded = len(epochs) > 4  # long runs: stand the file names upright so they do not overlap
-
-    fig, ax = plotting.new_figure()
-    ax.plot(epochs, test, label="Validation (test) loss", **plotting.TEST_STYLE)
-    ax.plot(
-        epochs,
-        test,
-        marker="s",
-        markersize=9,
-        color="tab:blue",
-        linestyle="none",
-        label="A checkpoint file saved",
-    )
-    latest = details["latest"]
-    ax.plot(
-        [latest["epoch"]],
-        [test[latest["epoch"] - 1]],
-        marker="o",
-        markersize=20,
-        markerfacecolor="none",
-        markeredgecolor="tab:orange",
-        markeredgewidth=2.5,
-        linestyle="none",
-        label=f"{latest['file']}: overwritten every epoch, now epoch {latest['epoch']}",
-    )
-    for checkpoint in details["checkpoints"]:
-        ax.annotate(
-            checkpoint["file"],
-            xy=(checkpoint["epoch"], checkpoint["val_loss"]),
-            xytext=(0, 16),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            rotation=90 if crowded else 0,
-            fontsize=9 if crowded else 10,
-            family="monospace",
-        )
-    ax.set_xlabel("Epoch")
-    ax.set_ylabel("Loss (binary cross-entropy)")
-    ax.set_xticks(epochs)
-    ax.set_xlim(0.5, len(epochs) + 0.5)  # room for the labels at both ends
-    spread = max(test) - min(test) or 0.05
-    # Room above the points for the file names, below them for the legend.
-    above = 1.1 if crowded else 0.25
-    ax.set_ylim(min(test) - 0.6 * spread, max(test) + above * spread)
-    ax.legend(loc="lower left")
-    ax.set_title("Checkpoints saved while training (IMDB)")
-    return fig
+axes.set_xticks(list(epoch_numbers))
+axes.margins(x=0.2, y=0.3)  # room for the file names
+axes.set_xlabel("Epoch")
+axes.set_ylabel("Loss (binary cross-entropy)")
+axes.set_title("Checkpoints saved while training (IMDB)")
+axes.legend(loc="lower left")
+figure.savefig(folder / "checkpointing.png")
+# --8<-- [end:figure]

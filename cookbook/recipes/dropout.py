@@ -1,257 +1,164 @@
-"""Adding dropout to a feed-forward network.
+"""Adding dropout to a feed-forward network, and the same network without it for comparison.
 
-A network with enough weights can memorise its training data: the training loss keeps falling
-while the loss on data it has never seen stops improving and then climbs. *Dropout* is a cheap
-defence. During training, a ``Dropout(rate)`` layer sets a random ``rate`` share of its inputs
-to zero at every step (and scales the rest up so their sum stays the same on average), so no
-unit can rely on one particular partner being there; the network has to spread what it knows
-over many units, which generalises better. At prediction time the layer does nothing.
-
-Dropout goes *between* layers. To drop some of the input features themselves, put a
-``Dropout`` layer first, right after ``keras.Input``; the usual rates are about 0.2 for inputs
-and 0.5 for hidden layers. Reach for it when the training loss runs away from the test loss.
-
-The price is slower learning: every step trains a thinned-out network, so after the chapter's
-three epochs the network *with* dropout can still trail the same network without it (it does
-on the offline sample). The difference shows when training continues: without dropout the
-test loss turns round and climbs (overfitting) while with dropout it keeps falling. That is
-why the figure trains both networks for ``COMPARISON_EPOCHS`` epochs; the saved model and the
-recorded history are still the chapter's network after its three epochs. (With dropout, the
-*training* loss sits above the test loss: it is measured on the thinned-out network of each
-step, while the test loss is measured on the whole network.)
-
-What changed since Keras 2:
-
-* The first ``Dropout`` layer no longer carries ``input_shape=``: the input is declared with
-  ``keras.Input(shape=...)`` and the ``Dropout`` layer follows it.
-* ``keras.preprocessing.text.Tokenizer`` is gone; :func:`cookbook.data.multi_hot` builds the
-  same multi-hot matrix with NumPy, as ``uint8``.
-* History keys are ``accuracy`` / ``val_accuracy``; models are saved in the ``.keras`` format.
-* Added for the figure (not in the chapter): the same network without its ``Dropout`` layers,
-  and a longer training of both (``COMPARISON_EPOCHS``), re-seeded before each run so the two
-  start from the same random state. ``--epochs N`` sets both lengths to ``N``.
+The program that the page *docs/recipes/dropout.md* shows and explains, section by section.
+Run it with ``python -m cookbook.recipes.dropout`` (files go to the current folder), or with
+``cookbook train dropout``.
 """
 
-from __future__ import annotations
-
-from typing import Any
+# --8<-- [start:imports]
+from pathlib import Path
 
 import keras
+import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
-from matplotlib.figure import Figure
 
-from cookbook import core, plotting
-from cookbook.io import save_model
+from cookbook import data
 
-NAME = "dropout"
-NUMBER_OF_FEATURES = 1000  # keep the 1000 most frequent words
-EPOCHS = 3
-BATCH_SIZE = 100
-INPUT_DROPOUT = 0.2  # share of the input features dropped at each training step
-HIDDEN_DROPOUT = 0.5  # share of each hidden layer's outputs dropped
-#: Length of the with/without comparison in the figure: long enough for the network without
-#: dropout to start overfitting (its test loss bottoms out around epoch 3 on the sample data).
-COMPARISON_EPOCHS = 10
+# --8<-- [end:imports]
 
-WITH_DROPOUT = "with dropout"
-WITHOUT_DROPOUT = "without dropout"
-
+# --8<-- [start:parameters]
+epochs = 3  # full passes over the training data
+seed = 0  # the same seed gives the same starting weights, the same shuffles, the same results
+folder = Path(".")  # where the model file and the figure are written
+callbacks = []  # more Keras callbacks for fit, e.g. keras.callbacks.CSVLogger("log.csv")
+verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoch
+extra_epochs = 7  # for the comparison only: how many epochs to train on after the chapter stops
+# --8<-- [end:parameters]
 
 # --8<-- [start:data]
-def load_data(settings: core.Settings) -> tuple[Any, Any, dict[str, Any]]:
-    """IMDB reviews as multi-hot matrices of the most frequent words, with their source.
+number_of_features = 1000  # keep the 1000 most frequent words
 
-    See :func:`cookbook.core.imdb_multi_hot`: load the reviews as word ids, then give each
-    one a row with a 1 in the column of every word it uses.
-    """
-    return core.imdb_multi_hot(settings, NUMBER_OF_FEATURES)
+# Each review is a list of word ids; each target is 1 (positive) or 0 (negative).
+(train_data, train_target), (test_data, test_target) = data.load_imdb(num_words=number_of_features)
 
-
+# One row per review, one column per word: 1 where the review uses the word.
+train_features = data.multi_hot(train_data, number_of_features)
+test_features = data.multi_hot(test_data, number_of_features)
+print("training features:", train_features.shape, "test features:", test_features.shape)
 # --8<-- [end:data]
 
+# --8<-- [start:network]
+keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend together
 
-# --8<-- [start:model]
-def build_network(number_of_features: int = NUMBER_OF_FEATURES) -> keras.Sequential:
-    """Two hidden layers of 16 ReLU units, with dropout on the input and after each."""
-    network = keras.Sequential(
-        [
-            keras.Input(shape=(number_of_features,)),
-            layers.Dropout(INPUT_DROPOUT),  # drop 20% of the words of each review
-            layers.Dense(units=16, activation="relu"),
-            layers.Dropout(HIDDEN_DROPOUT),  # drop half of the first layer's outputs
-            layers.Dense(units=16, activation="relu"),
-            layers.Dropout(HIDDEN_DROPOUT),
-            layers.Dense(units=1, activation="sigmoid"),
-        ]
-    )
-    network.compile(
-        loss="binary_crossentropy",  # cross-entropy for two classes
-        optimizer="rmsprop",
-        metrics=["accuracy"],
-    )
-    return network
+network = keras.Sequential(
+    [
+        keras.Input(shape=(number_of_features,)),
+        layers.Dropout(0.2),  # hides a fifth of each review's words at every training step
+        layers.Dense(units=16, activation="relu"),
+        layers.Dropout(0.5),  # hides half of the first hidden layer's outputs
+        layers.Dense(units=16, activation="relu"),
+        layers.Dropout(0.5),  # and half of the second's
+        layers.Dense(units=1, activation="sigmoid"),  # the probability of "positive"
+    ]
+)
+network.compile(
+    loss="binary_crossentropy",  # cross-entropy for two classes
+    optimizer="rmsprop",
+    metrics=["accuracy"],
+)
+network.summary()  # the Dropout layers have no weights: they only act while training
+# --8<-- [end:network]
 
+# --8<-- [start:training]
+history = network.fit(
+    train_features,  # features
+    train_target,  # target vector
+    epochs=epochs,
+    verbose=verbose,
+    batch_size=100,  # observations per update of the weights
+    validation_data=(test_features, test_target),  # evaluated after every epoch
+    callbacks=callbacks,
+)
+# --8<-- [end:training]
 
-# --8<-- [end:model]
+# --8<-- [start:evaluation]
+# Outside training the Dropout layers pass everything through: evaluate uses the whole network.
+test_loss, test_accuracy = network.evaluate(test_features, test_target, verbose=0)
+results = {"test_loss": test_loss, "test_accuracy": test_accuracy}
+print(results)
+# --8<-- [end:evaluation]
 
+# --8<-- [start:saving]
+network.save(folder / "dropout.keras")  # the chapter's network, after the chapter's epochs
+# --8<-- [end:saving]
+
+# --8<-- [start:training-on]
+# Not in the chapter: the same network goes on training from where it stopped (its weights and
+# its optimizer's state are kept). `epochs` is the number of the last epoch, not a count, and
+# `initial_epoch` numbers the new epochs on from the chapter's.
+later = network.fit(
+    train_features,
+    train_target,
+    initial_epoch=epochs,
+    epochs=epochs + extra_epochs,
+    verbose=verbose,
+    batch_size=100,
+    validation_data=(test_features, test_target),
+    callbacks=callbacks,
+)
+# Both trainings, one after the other: one value per epoch, from the first.
+with_dropout = {key: history.history[key] + later.history[key] for key in history.history}
+# --8<-- [end:training-on]
+
+# --8<-- [start:without-dropout]
+keras.utils.set_random_seed(seed)  # the same seed as the network with dropout
+
+# Not in the chapter: the same layers without Dropout, trained for as many epochs.
+network_without_dropout = keras.Sequential(
+    [
+        keras.Input(shape=(number_of_features,)),
+        layers.Dense(units=16, activation="relu"),
+        layers.Dense(units=16, activation="relu"),
+        layers.Dense(units=1, activation="sigmoid"),
+    ]
+)
+network_without_dropout.compile(
+    loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"]
+)
+without_dropout = network_without_dropout.fit(
+    train_features,
+    train_target,
+    epochs=epochs + extra_epochs,
+    verbose=verbose,
+    batch_size=100,
+    validation_data=(test_features, test_target),
+    callbacks=callbacks,
+).history
+# --8<-- [end:without-dropout]
 
 # --8<-- [start:comparison]
-def build_network_without_dropout(number_of_features: int = NUMBER_OF_FEATURES) -> keras.Sequential:
-    """The same network with its ``Dropout`` layers taken out: the baseline for the figure."""
-    network = keras.Sequential(
-        [
-            keras.Input(shape=(number_of_features,)),
-            layers.Dense(units=16, activation="relu"),
-            layers.Dense(units=16, activation="relu"),
-            layers.Dense(units=1, activation="sigmoid"),
-        ]
+# Where each network did best on the test reviews, and where it ended.
+results["comparison"] = []
+for name, curves in [("with dropout", with_dropout), ("without dropout", without_dropout)]:
+    best = int(np.argmin(curves["val_loss"]))  # counted from 0
+    results["comparison"].append(
+        {
+            "network": name,
+            "lowest_test_loss": curves["val_loss"][best],
+            "at_epoch": best + 1,
+            "last_test_loss": curves["val_loss"][-1],
+            "last_test_accuracy": curves["val_accuracy"][-1],
+        }
     )
-    network.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
-    return network
-
-
+    print(results["comparison"][-1])
 # --8<-- [end:comparison]
 
+# --8<-- [start:figure]
+epoch_numbers = range(1, len(with_dropout["loss"]) + 1)
 
-# --8<-- [start:train]
-def train(
-    network: keras.Model,
-    train: tuple[np.ndarray, np.ndarray],
-    test: tuple[np.ndarray, np.ndarray],
-    epochs: int = EPOCHS,
-    verbose: int = 0,
-    callbacks: list[keras.callbacks.Callback] | None = None,
-) -> keras.callbacks.History:
-    """Fit on the training data, evaluating on the test data after every epoch."""
-    return network.fit(
-        train[0],
-        train[1],
-        epochs=epochs,
-        verbose=verbose,
-        batch_size=BATCH_SIZE,
-        validation_data=test,
-        callbacks=callbacks,
-    )
-
-
-# --8<-- [end:train]
-
-
-# --8<-- [start:compare]
-def compare(
-    train_set: tuple[np.ndarray, np.ndarray],
-    test_set: tuple[np.ndarray, np.ndarray],
-    epochs: int = COMPARISON_EPOCHS,
-    seed: int = 0,
-    verbose: int = 0,
-) -> dict[str, dict[str, list[float]]]:
-    """Train the network with and without dropout for ``epochs`` epochs; both histories.
-
-    Re-seeding before each run starts both from the same random state, so the comparison
-    repeats exactly and the ``Dropout`` layers are the only designed difference.
-    """
-    histories = {}
-    for label, build in (
-        (WITH_DROPOUT, build_network),
-        (WITHOUT_DROPOUT, build_network_without_dropout),
-    ):
-        core.seed_everything(seed)
-        history = train(build(), train_set, test_set, epochs, verbose)
-        histories[label] = core.history_dict(history)
-    return histories
-
-
-# --8<-- [end:compare]
-
-
-def lowest(values: list[float]) -> int:
-    """The epoch (counted from 1) with the smallest value."""
-    return int(np.argmin(values)) + 1
-
-
-def run(settings: core.Settings) -> core.Result:
-    """Train the chapter's dropout network, save it as ``OUT/dropout/dropout.keras``, and
-    train the with/without comparison that the figure shows."""
-    train_set, test_set, info = load_data(settings)
-
-    core.seed_everything(settings.seed)
-    network = build_network()
-    history = core.history_dict(
-        train(
-            network,
-            train_set,
-            test_set,
-            settings.epochs_or(EPOCHS),
-            settings.verbose,
-            core.resumable(settings, NAME),
-        )
-    )
-    model_file = save_model(network, settings.folder(NAME) / "dropout.keras")
-
-    comparison = compare(
-        train_set, test_set, settings.epochs_or(COMPARISON_EPOCHS), settings.seed, settings.verbose
-    )
-    details = {
-        "comparison_epochs": settings.epochs_or(COMPARISON_EPOCHS),
-        # Only the loss curves are kept: they are what the figure draws and the docs quote.
-        "comparison": {
-            label: {key: hist[key] for key in ("loss", "val_loss")}
-            for label, hist in comparison.items()
-        },
-        "lowest_val_loss_epoch": {
-            label: lowest(hist["val_loss"]) for label, hist in comparison.items()
-        },
-    }
-    return core.Result(
-        history=history,
-        metrics=core.final_metrics(history),
-        data=info,
-        files=[model_file],
-        details=details,
-    )
-
-
-#: Colour per network; line style per data split, as in every history figure
-#: (training dashed, test solid).
-COLOURS = {WITH_DROPOUT: "tab:green", WITHOUT_DROPOUT: "tab:purple"}
-
-
-def figure(result: core.Result) -> Figure:
-    """Training and test loss per epoch of the same network with and without dropout."""
-    fig, ax = plotting.new_figure()
-    comparison = result.details["comparison"]
-    for label, hist in comparison.items():
-        colour = COLOURS[label]
-        epochs = plotting.epochs_axis(hist["val_loss"])
-        ax.plot(
-            epochs,
-            hist["loss"],
-            label=f"Training loss, {label}",
-            color=colour,
-            linestyle="--",
-            linewidth=1.5,
-            alpha=0.7,
-        )
-        ax.plot(epochs, hist["val_loss"], label=f"Test loss, {label}", color=colour, linewidth=2.5)
-    length = result.details["comparison_epochs"]
-    chapter_epochs = len(result.history["loss"])
-    if chapter_epochs < length:
-        # Where the chapter stops: the comparison is only decided after this line.
-        ax.axvline(chapter_epochs, color="0.5", linestyle=":", linewidth=1.5)
-        ax.annotate(
-            f"the chapter stops\nafter {chapter_epochs} epochs",
-            xy=(chapter_epochs, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(6, -4),
-            textcoords="offset points",
-            va="top",
-            fontsize=10,
-            color="0.35",
-        )
-    ax.set_xticks(list(plotting.epochs_axis(range(length))))
-    ax.set_xlabel("Epoch")
-    ax.set_ylabel("Loss (binary cross-entropy)")
-    ax.set_title("The same network with and without dropout")
-    ax.legend()
-    return fig
+figure, axes = plt.subplots(figsize=(9, 5.5))
+for name, curves, colour in [
+    ("with dropout", with_dropout, "tab:green"),
+    ("without dropout", without_dropout, "tab:purple"),
+]:
+    axes.plot(epoch_numbers, curves["loss"], "--", color=colour, label=f"Training loss, {name}")
+    axes.plot(epoch_numbers, curves["val_loss"], "-", color=colour, label=f"Test loss, {name}")
+axes.axvline(epochs, color="grey", linestyle=":", label="The chapter stops (the saved model)")
+axes.set_xticks(list(epoch_numbers))
+axes.set_xlabel("Epoch")
+axes.set_ylabel("Loss (binary cross-entropy)")
+axes.set_title("The same network with and without dropout")
+axes.legend()
+figure.savefig(folder / "dropout.png")
+# --8<-- [end:figure]

@@ -1,189 +1,135 @@
-"""An LSTM recurrent network for sentiment.
+"""An LSTM recurrent network for sentiment: reads an IMDB review word by word, in order.
 
-A multi-hot vector (the binary and dropout recipes) records *which* words a review uses but
-forgets their order: "not good, bad" and "not bad, good" look the same. A *recurrent* network
-reads the words one at a time, in order, and carries a state from each word to the next -- a
-running summary of what it has read so far. The long short-term memory (LSTM) layer is the
-popular kind: learned gates decide, at every word, what to keep in its state, what to forget
-and what to pass on, which lets information survive over long stretches of text.
-
-Three layers do the work here:
-
-* ``pad_sequences(..., maxlen=400)`` makes every review exactly 400 word ids long, so reviews
-  can be stacked into one array: shorter ones get zeros in front, longer ones lose their
-  beginning (both are Keras's defaults, and both keep the end of the review next to the
-  LSTM's output).
-* ``Embedding(1000, 128)`` replaces each word id by a learned vector of 128 numbers, so words
-  used alike end up with similar vectors.
-* ``LSTM(128)`` reads the 400 vectors in order and hands its final 128-number state to one
-  sigmoid unit: the probability that the review is positive.
-
-Recurrent layers are slow on a CPU: each of the 400 steps waits for the one before. The chapter
-trains with 1000 reviews per batch, so every epoch over the 25000 real reviews makes only 25
-weight updates, and an LSTM needs many updates before its loss leaves the 0.69 of a 50/50 guess.
-
-On the offline sample at the default ``small`` size the recipe keeps only the first
-``SMALL_SUBSET`` training and test reviews, so it runs in seconds rather than minutes; with the
-chapter's batch of 1000 that is 2 updates per epoch, far too few for the network to learn,
-and the figure shows exactly that. More data (``--size full`` or the real data) and more
-epochs give it more updates; even so, with batches this large it learns slowly (on 5000
-sample reviews the test loss only starts to fall clearly after some 50 updates).
-
-What changed since Keras 2:
-
-* ``keras.utils.pad_sequences`` (``keras.preprocessing.sequence`` is gone).
-* The input is declared with ``keras.Input(shape=(400,))``; Keras 2 inferred it from the data.
-* History keys are ``accuracy`` / ``val_accuracy``; models are saved in the ``.keras`` format.
-* At the ``small`` size of the offline sample, a subset of the reviews (see above), to keep
-  the recipe quick; every other size and the real data use all of them.
+The program that the page *docs/recipes/lstm.md* shows and explains, section by section.
+Run it with ``python -m cookbook.recipes.lstm`` (files go to the current folder), or with
+``cookbook train lstm``.
 """
 
-from __future__ import annotations
-
-from typing import Any
+# --8<-- [start:imports]
+import math
+from pathlib import Path
 
 import keras
+import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
-from matplotlib.figure import Figure
 
-from cookbook import core, data, plotting
-from cookbook.io import save_model
+from cookbook import data
 
-NAME = "lstm"
-NUMBER_OF_FEATURES = 1000  # keep the 1000 most frequent words
-SEQUENCE_LENGTH = 400  # pad or cut every review to 400 word ids
-EPOCHS = 3
-BATCH_SIZE = 1000
-#: Training and test reviews kept from the offline sample at the ``small`` size: an LSTM over
-#: 400 steps costs about 3 ms per review per epoch on two CPU cores.
-SMALL_SUBSET = (2000, 500)
+# --8<-- [end:imports]
 
-
-def uses_subset(source: str, settings: core.Settings) -> bool:
-    """Whether only ``SMALL_SUBSET`` reviews are used: the offline sample at ``small`` size."""
-    return source == "sample" and settings.size == "small"
-
+# --8<-- [start:parameters]
+epochs = 3  # full passes over the training data
+seed = 0  # the same seed gives the same starting weights, the same shuffles, the same results
+folder = Path(".")  # where the model file and the figure are written
+callbacks = []  # more Keras callbacks for fit, e.g. keras.callbacks.CSVLogger("log.csv")
+verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoch
+# How many (training, test) reviews to keep: the first 2000 and 500, so that a CPU trains
+# the LSTM quickly. None keeps every review, as the chapter does.
+subset = (2000, 500)
+# --8<-- [end:parameters]
 
 # --8<-- [start:data]
-def pad(sequences: Any) -> np.ndarray:
-    """Word-id sequences as one ``(n, 400)`` array: zeros in front of short ones, long ones cut."""
-    return keras.utils.pad_sequences(sequences, maxlen=SEQUENCE_LENGTH)
+number_of_features = 1000  # keep the 1000 most frequent words
+sequence_length = 400  # every review becomes exactly 400 word ids
 
+# Each review is a list of word ids; each target is 1 (positive) or 0 (negative).
+(train_data, train_target), (test_data, test_target) = data.load_imdb(num_words=number_of_features)
 
-def load_data(settings: core.Settings) -> tuple[Any, Any, dict[str, Any]]:
-    """IMDB reviews as padded word-id sequences, with where they came from."""
-    source = data.resolve_source("imdb", settings.data)
-    (train_data, train_target), (test_data, test_target) = data.load_imdb(
-        num_words=NUMBER_OF_FEATURES, source=source, size=settings.size, seed=settings.seed
-    )
-    if uses_subset(source, settings):
-        # Fewer reviews, so the recipe runs in seconds on a CPU (see the module docstring).
-        n_train, n_test = SMALL_SUBSET
-        train_data, train_target = train_data[:n_train], train_target[:n_train]
-        test_data, test_target = test_data[:n_test], test_target[:n_test]
-    train = (pad(train_data), train_target)
-    test = (pad(test_data), test_target)
-    info = core.data_info("imdb", source, settings, len(train_target), len(test_target))
-    return train, test, info
+if subset is not None:
+    training_reviews, test_reviews = subset
+    train_data, train_target = train_data[:training_reviews], train_target[:training_reviews]
+    test_data, test_target = test_data[:test_reviews], test_target[:test_reviews]
 
-
+# One row of 400 ids per review: zeros in front of a shorter review, the beginning cut off a
+# longer one. Both keep the end of the review, the words the LSTM reads last.
+train_features = keras.utils.pad_sequences(train_data, maxlen=sequence_length)
+test_features = keras.utils.pad_sequences(test_data, maxlen=sequence_length)
+print("training features:", train_features.shape, "test features:", test_features.shape)
 # --8<-- [end:data]
 
+# --8<-- [start:one-review]
+# The first training review, as the loader gives it and as the network will read it.
+review, padded = train_data[0], train_features[0]
+print("word ids:", review)
+print("padded:", padded)
+results = {
+    "review_length": len(review),
+    "review_first_ids": list(review[:10]),
+    "review_last_ids": list(review[-10:]),
+    "padded_first_ids": padded[:10].tolist(),
+    "padded_last_ids": padded[-10:].tolist(),
+}
+# --8<-- [end:one-review]
 
-# --8<-- [start:model]
-def build_network(number_of_features: int = NUMBER_OF_FEATURES) -> keras.Sequential:
-    """Word embeddings, an LSTM of 128 units, and one sigmoid output unit."""
-    network = keras.Sequential(
-        [
-            keras.Input(shape=(SEQUENCE_LENGTH,)),
-            # Each word id becomes a learned vector of 128 numbers.
-            layers.Embedding(input_dim=number_of_features, output_dim=128),
-            # Reads the 400 vectors in order; passes on its final state only.
-            layers.LSTM(units=128),
-            layers.Dense(units=1, activation="sigmoid"),
-        ]
-    )
-    network.compile(
-        loss="binary_crossentropy",  # cross-entropy for two classes
-        optimizer="adam",
-        metrics=["accuracy"],
-    )
-    return network
+# --8<-- [start:network]
+keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend together
 
+network = keras.Sequential(
+    [
+        keras.Input(shape=(sequence_length,)),
+        # Each word id becomes a learned vector of 128 numbers.
+        layers.Embedding(input_dim=number_of_features, output_dim=128),
+        # Reads the 400 vectors in order; hands on its state after the last one.
+        layers.LSTM(units=128),
+        layers.Dense(units=1, activation="sigmoid"),  # the probability of "positive"
+    ]
+)
+network.compile(
+    loss="binary_crossentropy",  # cross-entropy for two classes
+    optimizer="adam",
+    metrics=["accuracy"],
+)
+network.summary()
+# --8<-- [end:network]
 
-# --8<-- [end:model]
+# --8<-- [start:training]
+batch_size = 1000  # reviews per update of the weights
+history = network.fit(
+    train_features,  # features
+    train_target,  # target vector
+    epochs=epochs,
+    verbose=verbose,
+    batch_size=batch_size,
+    validation_data=(test_features, test_target),  # evaluated after every epoch
+    callbacks=callbacks,
+)
+# --8<-- [end:training]
 
+# --8<-- [start:evaluation]
+# Large batches for evaluation too: the 400 steps of a batch run one after another.
+test_loss, test_accuracy = network.evaluate(
+    test_features, test_target, batch_size=batch_size, verbose=0
+)
+updates_per_epoch = math.ceil(len(train_features) / batch_size)
+results.update(
+    training_reviews=len(train_features),
+    test_reviews=len(test_features),
+    updates_per_epoch=updates_per_epoch,
+    test_loss=test_loss,
+    test_accuracy=test_accuracy,
+)
+print(results)
+# --8<-- [end:evaluation]
 
-# --8<-- [start:train]
-def train(
-    network: keras.Model,
-    train: tuple[np.ndarray, np.ndarray],
-    test: tuple[np.ndarray, np.ndarray],
-    epochs: int = EPOCHS,
-    verbose: int = 0,
-    callbacks: list[keras.callbacks.Callback] | None = None,
-) -> keras.callbacks.History:
-    """Fit on the training reviews, evaluating on the test reviews after every epoch."""
-    return network.fit(
-        train[0],
-        train[1],
-        epochs=epochs,
-        verbose=verbose,
-        batch_size=BATCH_SIZE,
-        validation_data=test,
-        callbacks=callbacks,
-    )
+# --8<-- [start:saving]
+network.save(folder / "lstm.keras")  # architecture, weights and optimizer state
+# --8<-- [end:saving]
 
+# --8<-- [start:figure]
+epoch_numbers = range(1, len(history.history["loss"]) + 1)
 
-# --8<-- [end:train]
-
-
-def run(settings: core.Settings) -> core.Result:
-    """Train the network and save it as ``OUT/lstm/lstm.keras``."""
-    train_set, test_set, info = load_data(settings)
-    network = build_network()
-    history = core.history_dict(
-        train(
-            network,
-            train_set,
-            test_set,
-            settings.epochs_or(EPOCHS),
-            settings.verbose,
-            core.resumable(settings, NAME),
-        )
-    )
-    model_file = save_model(network, settings.folder(NAME) / "lstm.keras")
-    updates_per_epoch = -(-len(train_set[0]) // BATCH_SIZE)  # ceiling division
-    return core.Result(
-        history=history,
-        metrics=core.final_metrics(history),
-        data=info,
-        files=[model_file],
-        details={
-            "sequence_length": int(train_set[0].shape[1]),
-            "updates_per_epoch": updates_per_epoch,
-            "subset": uses_subset(info["source"], settings),
-        },
-    )
-
-
-def figure(result: core.Result) -> Figure:
-    """Training and test loss per epoch, against the loss of a 50/50 guess."""
-    epochs = len(result.history["loss"])
-    updates = result.details["updates_per_epoch"] * epochs
-    fig = plotting.history_figure(
-        result.history,
-        "loss",
-        "Loss",
-        title=f"LSTM on movie reviews: {updates} weight updates in {epochs} epochs",
-    )
-    ax = fig.axes[0]
-    ax.set_ylabel("Loss (binary cross-entropy)")
-    # A network that always answers 0.5 has a binary cross-entropy of ln 2 = 0.69.
-    ax.axhline(np.log(2), color="0.4", linestyle=":", linewidth=1.5, label="50/50 guess (ln 2)")
-    # From zero: a loss that hardly moves must look flat, not be magnified into a slope.
-    highest = max(max(result.history["loss"]), max(result.history["val_loss"]), np.log(2))
-    ax.set_ylim(0, highest * 1.15)
-    ax.legend(loc="lower left")
-    return fig
+figure, axes = plt.subplots(figsize=(8, 5))
+axes.plot(epoch_numbers, history.history["loss"], "r--", label="Training loss")
+axes.plot(epoch_numbers, history.history["val_loss"], "b-", label="Test loss")
+# A network that answers 0.5 for every review has a cross-entropy of ln 2.
+axes.axhline(np.log(2), color="gray", linestyle=":", label="Always 50/50 (ln 2)")
+# From zero to at least 1, so that a loss that hardly moves looks flat, not steep.
+axes.set_ylim(0, max(1, *history.history["loss"], *history.history["val_loss"]))
+axes.set_xticks(list(epoch_numbers))
+axes.set_xlabel("Epoch")
+axes.set_ylabel("Loss (binary cross-entropy)")
+axes.set_title(f"LSTM on IMDB reviews: {updates_per_epoch} weight updates per epoch")
+axes.legend(loc="lower left")
+figure.savefig(folder / "lstm.png")
+# --8<-- [end:figure]

@@ -1,103 +1,63 @@
-"""Tuning hyperparameters with a grid search.
+"""Tuning hyperparameters with a grid search: scikit-learn's ``GridSearchCV`` over a network.
 
-How many epochs? How big a batch? Which optimizer? These *hyperparameters* are not learned
-by ``fit``; we choose them. A grid search chooses them by brute force: list a few values for
-each, train a network for every combination, score each one with k-fold cross-validation
-(train on k - 1 parts of the data, score on the part left out, k times), and keep the
-combination with the best mean score. scikit-learn's ``GridSearchCV`` does the bookkeeping;
-Keras's ``SKLearnClassifier`` wrapper makes a network look like any scikit-learn classifier.
-
-Use it when a handful of values per hyperparameter is enough and training is cheap: the cost
-is the product of the choices times the folds. The chapter's grid is 2 epoch counts x 3 batch
-sizes x 2 optimizers = 12 combinations, x 3 folds = 36 networks, plus one more trained on all
-the data with the winning combination (``refit``).
-
-Read the result with care. The differences between the best few combinations are usually
-smaller than their spread across the folds: on all 10000 rows the top mean scores lie within
-about 0.005 of each other, so which combination "wins" changes with the seed. The search
-tells you which region of the grid is good, not a single true best. The figure shows every
-combination's mean score with its spread, so you can see how clear the winner is. With few
-rows (the default ``small`` size below) the pattern is plain: what matters most is how many
-weight updates the network gets, so small batches and more epochs win, and batches of 100
-barely beat chance in 5 or 10 epochs.
-
-What changed since Keras 2:
-
-* ``keras.wrappers.scikit_learn.KerasClassifier`` is gone, and SciKeras, its successor, is
-  unmaintained. Keras 3.8 brought its own ``keras.wrappers.SKLearnClassifier``.
-* The wrapper one-hot encodes the target before it reaches the network, so the builder gets a
-  ``y`` with one column per class and the output layer is ``Dense(y.shape[1], "softmax")``
-  with ``categorical_crossentropy``. For two classes this is the same model as the chapter's
-  single sigmoid unit with ``binary_crossentropy``: softmax over two logits is a sigmoid of
-  their difference.
-* The builder is called as ``create_network(X=..., y=..., **model_kwargs)`` and returns a
-  *compiled* model. Arguments of ``fit`` (epochs, batch size) go in ``fit_kwargs``.
-* The wrapper's ``clone()`` -- which ``GridSearchCV`` calls for every fit -- drops
-  ``fit_kwargs``: set on the wrapper, they are silently ignored and every network trains one
-  epoch with batches of 32. So the grid varies *whole dicts* (``model_kwargs`` and
-  ``fit_kwargs``), which ``GridSearchCV`` sets after cloning. ``model_kwargs__optimizer``
-  style names do not work.
-* ``GridSearchCV`` now defaults to 5 folds; the chapter's scikit-learn used 3. We ask for 3.
-* The wrapper's ``predict()`` shows a progress bar and takes no ``verbose`` argument, so we
-  switch Keras's interactive logging off for the search.
-
-Departures from the chapter:
-
-* Training 37 networks is slow: each new network costs about half a second of graph tracing
-  before its first batch, and batches of 5 rows mean thousands of steps. The whole grid on
-  all 10000 rows took about 4.5 minutes on two CPU cores, so ``--size small`` (the default)
-  searches the first 1500 rows (about 40 s) and ``--size tiny`` the first 150;
-  ``--size full`` uses all 10000. With ``--epochs N`` every grid point trains N epochs (the
-  grid's epoch axis collapses to that one value).
-* The network is compiled with ``steps_per_execution=32``: Keras then runs 32 batches per
-  call into the compiled graph. The weight updates are exactly the same; only the Python
-  overhead per batch shrinks, which cuts the search time by about a quarter.
+The program that the page *docs/recipes/tuning.md* shows and explains, section by section.
+Run it with ``python -m cookbook.recipes.tuning`` (files go to the current folder), or with
+``cookbook train tuning``.
 """
 
-from __future__ import annotations
-
-from typing import Any
+# --8<-- [start:imports]
+import logging
+from pathlib import Path
 
 import keras
-import numpy as np
+import matplotlib.pyplot as plt
 from keras import layers
 from keras.wrappers import SKLearnClassifier
-from matplotlib.figure import Figure
+from sklearn.datasets import make_classification
 from sklearn.model_selection import GridSearchCV
 
-from cookbook import core, data, plotting
-from cookbook.io import save_model
+# --8<-- [end:imports]
 
-NAME = "tuning"
-EPOCH_CHOICES = (5, 10)
-BATCH_SIZE_CHOICES = (5, 10, 100)
-OPTIMIZER_CHOICES = ("rmsprop", "adam")
-FOLDS = 3  # the chapter's (then default) number of folds; scikit-learn now defaults to 5
-#: Rows of the data searched at each size (``None``: all 10000). Cost grows with rows.
-ROWS = {"tiny": 150, "small": 1500, "full": None}
-
+# --8<-- [start:parameters]
+seed = 0  # the same seed gives the same starting weights, the same shuffles, the same results
+folder = Path(".")  # where the model file and the figure are written
+callbacks = []  # more Keras callbacks for every fit, e.g. keras.callbacks.TerminateOnNaN()
+verbose = 0  # what each fit prints: 0 nothing (the chapter's choice), 2 one line per epoch
+rows = 1500  # how many of the chapter's 10000 rows to search (the cost grows with them)
+# The grid: every optimizer with every number of epochs and every batch size.
+optimizers = ["rmsprop", "adam"]
+epoch_choices = [5, 10]
+batch_sizes = [5, 10, 100]
+folds = 3  # the chapter's scikit-learn used 3 folds by default; since version 0.22 it is 5
+# --8<-- [end:parameters]
 
 # --8<-- [start:data]
-def load_data(settings: core.Settings) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
-    """The chapter's 100-feature binary classification data (its first rows at small sizes)."""
-    features, target = data.classification(limit=ROWS[settings.size])
-    # Generated by scikit-learn, the same under every --data; --size picks how many rows.
-    # Cross-validation holds out each fold in turn, so there is no separate test set.
-    info = core.data_info("make_classification", "scikit-learn", settings, len(target), 0)
-    info["size"] = settings.size
-    return features, target, info
+number_of_features = 100
 
-
+# 10000 rows of 100 features, only 3 of which carry information about the two classes.
+features, target = make_classification(
+    n_samples=10000,
+    n_features=number_of_features,
+    n_informative=3,
+    n_redundant=0,
+    n_classes=2,
+    weights=[0.5, 0.5],  # balanced classes
+    random_state=0,  # the same rows every time
+)
+features, target = features[:rows], target[:rows]
+print("features:", features.shape, "target:", target.shape)
 # --8<-- [end:data]
 
 
-# --8<-- [start:model]
-def create_network(X: np.ndarray, y: np.ndarray, optimizer: str = "rmsprop") -> keras.Model:
-    """Build and compile the network; the wrapper calls this once per fit.
+# --8<-- [start:network]
+def create_network(X, y, optimizer="rmsprop"):
+    """Build and compile a fresh network; the wrapper calls this once for every fit.
 
-    ``X`` and ``y`` are the (one-hot encoded) training data of that fit: they give the input
-    width and the number of classes.
+    X and y are the training rows of that fit, with y one-hot encoded by the wrapper.
     """
+    # Every network starts from the same weights: the scores differ only by hyperparameters
+    # and by the rows each fold trains on.
+    keras.utils.set_random_seed(seed)
     network = keras.Sequential(
         [
             keras.Input(shape=(X.shape[1],)),
@@ -107,179 +67,90 @@ def create_network(X: np.ndarray, y: np.ndarray, optimizer: str = "rmsprop") -> 
         ]
     )
     network.compile(
-        loss="categorical_crossentropy",  # y arrives one-hot encoded
+        loss="categorical_crossentropy",  # for one-hot targets
         optimizer=optimizer,
         metrics=["accuracy"],
-        # Run 32 batches per call into the compiled graph: the same updates, but far less
-        # Python overhead per batch, which dominates with batches of 5 rows.
+        # Run 32 batches per call into the compiled graph: the same updates with less
+        # Python overhead, which dominates with batches of 5 rows.
         steps_per_execution=32,
     )
     return network
 
 
-# --8<-- [end:model]
+# Looks like any scikit-learn classifier: fit(X, y), predict(X), score(X, y).
+neural_network = SKLearnClassifier(model=create_network)
+# --8<-- [end:network]
 
+# --8<-- [start:search]
+# Each value in the grid is a whole dict: the builder's arguments (model_kwargs) and fit's
+# (fit_kwargs). GridSearchCV clones the wrapper for every fit, and a clone forgets the
+# fit_kwargs set on the wrapper itself, but not those the grid sets after cloning.
+hyperparameters = {
+    "model_kwargs": [{"optimizer": name} for name in optimizers],
+    "fit_kwargs": [
+        {"epochs": epochs, "batch_size": batch_size}
+        for epochs in epoch_choices
+        for batch_size in batch_sizes
+    ],
+}
+grid = GridSearchCV(estimator=neural_network, param_grid=hyperparameters, cv=folds)
 
-# --8<-- [start:train]
-def hyperparameters(
-    epoch_choices: tuple[int, ...] = EPOCH_CHOICES,
-    verbose: int = 0,
-    callbacks: list[keras.callbacks.Callback] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """The grid: every optimizer with every (epochs, batch size) pair.
+# The wrapper's predict(), which scores every fold, draws a progress bar and takes no
+# verbose argument. Without interactive logging, Keras sends all its output to the log.
+if not verbose:
+    keras.config.disable_interactive_logging()
+# Every new network compiles its own predict function; TensorFlow warns about this
+# "retracing", which is expected when a search builds dozens of networks.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
+# Arguments of grid.fit go to every fit: every fold of every grid point, and the refit of
+# the best combination on all the rows.
+grid.fit(features, target, verbose=verbose, callbacks=callbacks)
+keras.config.enable_interactive_logging()
+# --8<-- [end:search]
 
-    Each entry is a whole ``model_kwargs`` or ``fit_kwargs`` dict, because the wrapper
-    forgets ``fit_kwargs`` when it is cloned; ``GridSearchCV`` sets these after cloning.
-    """
-    return {
-        "model_kwargs": [{"optimizer": name} for name in OPTIMIZER_CHOICES],
-        "fit_kwargs": [
-            {
-                "epochs": epochs,
-                "batch_size": batch_size,
-                "verbose": verbose,
-                "callbacks": callbacks or [],
-            }
-            for epochs in epoch_choices
-            for batch_size in BATCH_SIZE_CHOICES
-        ],
+# --8<-- [start:results]
+cv_results = grid.cv_results_  # one entry per grid point, in the grid's order
+table = [
+    {
+        "optimizer": point["model_kwargs"]["optimizer"],
+        "epochs": point["fit_kwargs"]["epochs"],
+        "batch_size": point["fit_kwargs"]["batch_size"],
+        "fold_accuracy": [float(cv_results[f"split{k}_test_score"][number]) for k in range(folds)],
+        "mean": float(cv_results["mean_test_score"][number]),
+        "std": float(cv_results["std_test_score"][number]),
+        "rank": int(cv_results["rank_test_score"][number]),
     }
+    for number, point in enumerate(cv_results["params"])
+]
+best = table[grid.best_index_]
+results = {
+    "best_params": {key: best[key] for key in ("optimizer", "epochs", "batch_size")},
+    "best_cv_accuracy": float(grid.best_score_),
+    "grid": sorted(table, key=lambda point: point["rank"]),
+}
+print(results["best_params"], "mean accuracy", results["best_cv_accuracy"])
+# --8<-- [end:results]
 
+# --8<-- [start:saving]
+# refit=True (the default) trained the best combination once more, on all the rows.
+network = grid.best_estimator_.model_
+history = grid.best_estimator_.history_
+network.save(folder / "tuning.keras")
+# --8<-- [end:saving]
 
-def search(
-    features: np.ndarray,
-    target: np.ndarray,
-    epoch_choices: tuple[int, ...] = EPOCH_CHOICES,
-    verbose: int = 0,
-    callbacks: list[keras.callbacks.Callback] | None = None,
-) -> GridSearchCV:
-    """Cross-validate every combination of the grid and refit the best on all the rows."""
-    neural_network = SKLearnClassifier(model=create_network)
-    grid = GridSearchCV(
-        estimator=neural_network,
-        param_grid=hyperparameters(epoch_choices, verbose, callbacks),
-        cv=FOLDS,  # stated, because the default changed from 3 to 5
-    )
-    with core.quiet_training(verbose):  # no progress bars from predict(), no retracing warnings
-        grid.fit(features, target)
-    return grid
+# --8<-- [start:figure]
+points = results["grid"][::-1]  # the best at the top
+labels = [f"{p['optimizer']}, {p['epochs']} epochs, batch {p['batch_size']}" for p in points]
+means = [point["mean"] for point in points]
+spreads = [point["std"] for point in points]
 
-
-# --8<-- [end:train]
-
-
-def flatten(params: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """One grid point as plain settings: optimizer, epochs and batch size."""
-    fit_kwargs = params["fit_kwargs"]
-    return {
-        "optimizer": params["model_kwargs"]["optimizer"],
-        "epochs": int(fit_kwargs["epochs"]),
-        "batch_size": int(fit_kwargs["batch_size"]),
-    }
-
-
-def flatten_point(point: dict[str, Any]) -> dict[str, Any]:
-    """The settings of one row of ``details["grid"]``, without its scores."""
-    return {key: point[key] for key in ("optimizer", "epochs", "batch_size")}
-
-
-def grid_scores(grid: GridSearchCV) -> list[dict[str, Any]]:
-    """Every grid point with its mean and standard deviation of the fold accuracies."""
-    results = grid.cv_results_
-    return [
-        {
-            **flatten(params),
-            "mean": float(mean),
-            "std": float(std),
-            "rank": int(rank),
-        }
-        for params, mean, std, rank in zip(
-            results["params"],
-            results["mean_test_score"],
-            results["std_test_score"],
-            results["rank_test_score"],
-            strict=True,
-        )
-    ]
-
-
-def run(settings: core.Settings) -> core.Result:
-    """Search the grid and save the refitted best network as ``OUT/tuning/tuning.keras``."""
-    features, target, info = load_data(settings)
-    epoch_choices = (settings.epochs,) if settings.epochs is not None else EPOCH_CHOICES
-    # Every grid point is trained once per fold, then the best once more on all rows.
-    fits = len(OPTIMIZER_CHOICES) * len(epoch_choices) * len(BATCH_SIZE_CHOICES) * FOLDS + 1
-    progress = core.fit_counter(settings, NAME, fits)  # "fit 12/37, about 40 s left"
-    grid = search(features, target, epoch_choices, settings.verbose, [progress])
-    best = grid.best_estimator_
-    model_file = save_model(best.model_, settings.folder(NAME) / "tuning.keras")
-    history = core.history_dict(best.history_)  # the refit on all rows
-    info["folds"] = FOLDS
-    return core.Result(
-        history=history,
-        metrics={"best_cv_accuracy": float(grid.best_score_)},
-        data=info,
-        files=[model_file],
-        details={
-            "best_params": flatten(grid.best_params_),
-            "best_cv_accuracy": float(grid.best_score_),
-            "folds": FOLDS,
-            "rows": int(len(target)),
-            "grid": grid_scores(grid),
-        },
-    )
-
-
-def label(point: dict[str, Any]) -> str:
-    """A grid point as a short axis label."""
-    return f"{point['optimizer']}, {point['epochs']} epochs, batch {point['batch_size']}"
-
-
-def figure(result: core.Result) -> Figure:
-    """Mean cross-validated accuracy of every grid point, best at the top, with its spread."""
-    points = sorted(
-        result.details["grid"],
-        key=lambda p: (p["rank"], p["optimizer"], p["epochs"], p["batch_size"]),
-    )
-    best = result.details["best_params"]
-    fig, ax = plotting.new_figure(size=(8.0, max(4.0, 1.2 + 0.38 * len(points))))
-    rows = np.arange(len(points))[::-1]  # first (best) point at the top
-    for row, point in zip(rows, points, strict=True):
-        is_best = flatten_point(point) == best
-        colour = "tab:blue" if is_best else "0.55"
-        ax.errorbar(
-            point["mean"],
-            row,
-            xerr=point["std"],
-            fmt="o",
-            color=colour,
-            ecolor=colour,
-            capsize=4,
-            markersize=7 if is_best else 5,
-        )
-        ax.annotate(
-            f"{point['mean']:.3f}",
-            (point["mean"], row),
-            xytext=(0, 7),
-            textcoords="offset points",
-            ha="center",
-            fontsize=8,
-            color=colour,
-        )
-    # Points whose mean falls in this band are not clearly worse than the winner.
-    top = next(p for p in points if flatten_point(p) == best)
-    ax.axvspan(
-        top["mean"] - top["std"],
-        top["mean"] + top["std"],
-        color="tab:blue",
-        alpha=0.08,
-        label="Within 1 std of the best",
-    )
-    ax.legend(loc="lower right")
-    ax.set_yticks(rows)
-    ax.set_yticklabels([label(p) for p in points])
-    ax.set_ylim(-0.7, len(points) - 0.3)
-    ax.set_xlabel(f"Mean accuracy over {result.details['folds']} folds (bars: ± 1 std)")
-    ax.set_title(f"Grid search on {result.details['rows']} rows: the best combination in blue")
-    ax.grid(axis="y", visible=False)
-    return fig
+figure, axes = plt.subplots(figsize=(8, 6))
+axes.errorbar(means, labels, xerr=spreads, fmt="o", color="0.4", capsize=4)
+axes.errorbar(best["mean"], labels[-1], xerr=best["std"], fmt="o", color="tab:blue", capsize=4)
+# Points whose mean falls in this band are not clearly worse than the best one.
+axes.axvspan(best["mean"] - best["std"], best["mean"] + best["std"], color="tab:blue", alpha=0.1)
+axes.set_xlabel(f"Mean accuracy over {folds} folds (bars: ± 1 standard deviation)")
+axes.set_title(f"Grid search on {rows} rows: the best combination in blue")
+figure.tight_layout()
+figure.savefig(folder / "tuning.png")
+# --8<-- [end:figure]

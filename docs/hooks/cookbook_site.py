@@ -347,7 +347,7 @@ def _data_text(data: dict[str, Any]) -> str:
     dataset = data.get("dataset")
     text = DATASETS.get(dataset, f"`{_cell(dataset)}`" if dataset else "unnamed")
     source = data.get("source")
-    if source:
+    if source and dataset != "chapter array":  # the array is written out in the program
         text += ", " + SOURCES.get(source, f"from `{_cell(source)}`")
     if data.get("size"):
         text += f" (size `{_cell(data['size'])}`)"
