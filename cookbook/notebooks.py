@@ -66,11 +66,14 @@ def _fences(page: str) -> list[tuple[str, list[str]]]:
     return fences
 
 
-def page_to_notebook(page_path: Path, root: Path, note: str = "") -> dict[str, Any]:
+def page_to_notebook(
+    page_path: Path, root: Path, note: str = "", language: str = ""
+) -> dict[str, Any]:
     """The notebook of one recipe page (nbformat 4 as a dict).
 
     ``root`` is the project folder the snippet paths are relative to; ``note`` an optional
-    first Markdown cell (where the notebook comes from, how to run it offline).
+    first Markdown cell (where the notebook comes from, how to run it offline); ``language``
+    the page's suffix (``""`` for English, ``".zh"``), which the notebook's links keep.
     """
     page = page_path.read_text(encoding="utf-8")
     cells: list[dict[str, Any]] = []
@@ -111,11 +114,11 @@ def page_to_notebook(page_path: Path, root: Path, note: str = "") -> dict[str, A
             while i < len(lines) and (not lines[i].strip() or lines[i].startswith("    ")):
                 inner = lines[i][4:]
                 for quoted in _source_block(root, inner) if SOURCE_RE.match(inner) else [inner]:
-                    prose.append(("> " + _relink(quoted)).rstrip())
+                    prose.append(("> " + _relink(quoted, language)).rstrip())
                 i += 1
             prose.append("")
             continue
-        prose.append(_relink(line))
+        prose.append(_relink(line, language))
         i += 1
     _flush(cells, prose)
     for number, cell in enumerate(cells):
@@ -152,14 +155,16 @@ def _section_code(root: Path, ref: re.Match[str]) -> str:
     return sections[ref["section"]].code
 
 
-def _relink(line: str) -> str:
-    """Links to sibling recipe pages point at their notebooks; others at the Markdown files."""
+def _relink(line: str, language: str = "") -> str:
+    """Links to sibling recipe pages point at their notebooks; others at the Markdown files
+    (in the page's language)."""
 
     def replace(match: re.Match[str]) -> str:
         target, anchor = match["target"], match["anchor"] or ""
+        stem = target[:-3]
         if "/" not in target:
-            return f"]({target[:-3]}.ipynb{anchor})"
-        return f"]({target}{anchor})"
+            return f"]({stem}{language}.ipynb{anchor})"
+        return f"]({stem}{language}.md{anchor})"
 
     return LINK_RE.sub(replace, line)
 

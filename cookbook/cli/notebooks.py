@@ -10,13 +10,22 @@ import click
 from cookbook import errors, recipes
 from cookbook.cli.common import CheckedPath, handle_errors
 
-NOTE = (
-    "*This notebook is the program of the keras-cookbook page "
-    "[{title}](../recipes/{name}.md), cell for cell, made from that page by "
-    "`cookbook notebooks`. It needs the cookbook installed (`pip install -e .` in its "
-    "folder). Without internet, run `%env COOKBOOK_DATA=sample` first: the recipes then use "
-    "the cookbook's offline sample data.*"
-)
+#: The first cell of every notebook, per language of its page.
+NOTES = {
+    "": (
+        "*This notebook is the program of the keras-cookbook page "
+        "[{title}](../recipes/{name}.md), cell for cell, made from that page by "
+        "`cookbook notebooks`. It needs the cookbook installed (`pip install -e .` in its "
+        "folder). Without internet, run `%env COOKBOOK_DATA=sample` first: the recipes then "
+        "use the cookbook's offline sample data.*"
+    ),
+    ".zh": (
+        "*本笔记本就是 keras-cookbook 页面 [{title}](../recipes/{name}.zh.md) 中的程序，"
+        "逐个单元格对应，由 `cookbook notebooks` 从该页面生成。运行前需要安装本项目"
+        "（在项目目录中执行 `pip install -e .`）。没有网络时，请先运行 "
+        "`%env COOKBOOK_DATA=sample`：示例会改用本项目自带的离线样例数据。*"
+    ),
+}
 
 
 def expected_notebooks(docs: Path, names: list[str] | None = None) -> dict[Path, str]:
@@ -26,12 +35,27 @@ def expected_notebooks(docs: Path, names: list[str] | None = None) -> dict[Path,
     root = docs.absolute().parent
     made = {}
     for entry in recipes.RECIPES if not names else [recipes.entry(n) for n in names]:
-        page = docs / "recipes" / f"{entry.name}.md"
-        if not page.is_file():
-            raise errors.UsageError(f"{page} is missing: is {docs} the cookbook's docs folder?")
-        note = NOTE.format(title=entry.title, name=entry.name)
-        made[docs / "notebooks" / f"{entry.name}.ipynb"] = dumps(page_to_notebook(page, root, note))
+        if not (docs / "recipes" / f"{entry.name}.md").is_file():
+            raise errors.UsageError(
+                f"{docs / 'recipes' / entry.name}.md is missing: is {docs} the cookbook's docs "
+                "folder?"
+            )
+        for language, note in NOTES.items():  # English, and each translation that exists
+            page = docs / "recipes" / f"{entry.name}{language}.md"
+            if not page.is_file():
+                continue
+            text = note.format(title=page_title(page) or entry.title, name=entry.name)
+            target = docs / "notebooks" / f"{entry.name}{language}.ipynb"
+            made[target] = dumps(page_to_notebook(page, root, text, language))
     return made
+
+
+def page_title(page: Path) -> str:
+    """The page's first heading."""
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return ""
 
 
 @click.command()
