@@ -26,6 +26,18 @@ PLACEHOLDER_RE = re.compile(r"^\s*<!--.*-->\s*$")
 SOURCE_RE = re.compile(r"^\s*<!--\s*source:\s*(?P<path>[\w/.-]+\.py):(?P<name>[\w.]+)\s*-->\s*$")
 PAGE_ONLY, PAGE_ONLY_END = "<!-- page-only -->", "<!-- /page-only -->"
 HEADING_RE = re.compile(r"^(#{1,6}) ")
+HEADING_ID_RE = re.compile(r"\s*\{#[\w-]+\}\s*$")
+#: A line break between two Chinese characters: browsers and Jupyter render it as a space.
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+CJK_BREAK_RE = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}])")
+
+
+def join_chinese_lines(markdown: str) -> str:
+    """Join the lines of wrapped Chinese prose (outside code blocks), as a reader expects."""
+    parts = re.split(r"(^ *```.*?^ *```)", markdown, flags=re.S | re.M)
+    return "".join(
+        part if part.lstrip().startswith("```") else CJK_BREAK_RE.sub("", part) for part in parts
+    )
 IMAGE_RE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\s*$")
 ADMONITION_RE = re.compile(
     r'^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<kind>\w+)(?: +"(?P<title>[^"]*)")?'
@@ -118,9 +130,15 @@ def page_to_notebook(
                 i += 1
             prose.append("")
             continue
+        if HEADING_RE.match(line):  # `{#id}` sets the site's anchor; Jupyter would show it
+            line = HEADING_ID_RE.sub("", line)
         prose.append(_relink(line, language))
         i += 1
     _flush(cells, prose)
+    if language:
+        for cell in cells:
+            if cell["cell_type"] == "markdown":
+                cell["source"] = join_chinese_lines("".join(cell["source"])).splitlines(True)
     for number, cell in enumerate(cells):
         cell["id"] = f"cell-{number:02d}"
     return {
