@@ -89,6 +89,19 @@ def test_a_notebook_holds_its_pages_code_in_order():
     assert code == [section.code.rstrip("\n") for section in sections]
 
 
+@pytest.mark.parametrize("name", CHAPTER_ORDER)
+def test_the_chinese_notebook_holds_the_same_code(name):
+    """Executing the English notebooks covers the Chinese ones: their code cells are equal."""
+
+    def code(path: Path) -> list[str]:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+    chinese = DOCS / "notebooks" / f"{name}.zh.ipynb"
+    assert chinese.is_file()
+    assert code(chinese) == code(DOCS / "notebooks" / f"{name}.ipynb")
+
+
 def run_notebook(name: str, folder: Path) -> dict:
     """Execute ``name``'s notebook in a fresh kernel inside ``folder`` (tiny sample data).
 
@@ -121,16 +134,22 @@ def run_notebook(name: str, folder: Path) -> dict:
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     """All fifteen notebooks, run two at a time (two cores), each in its own fresh kernel."""
-    os.environ.setdefault("COOKBOOK_DATA", "sample")  # the kernels inherit the tests' env
+    # The kernels inherit the tests' environment: sample data, tiny size, a private Keras home;
+    # but not the Agg backend the tests choose, or figures would not show inline.
+    backend = os.environ.pop("MPLBACKEND", None)
     folders = {name: tmp_path_factory.mktemp(f"nb-{name}") for name in CHAPTER_ORDER}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(run_notebook, name, folders[name]) for name in CHAPTER_ORDER}
-        results = {}
-        for name, future in futures.items():
-            try:
-                results[name] = (future.result(), folders[name], None)
-            except Exception as err:  # reported per notebook by the test below
-                results[name] = (None, folders[name], err)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {n: pool.submit(run_notebook, n, folders[n]) for n in CHAPTER_ORDER}
+            results = {}
+            for name, future in futures.items():
+                try:
+                    results[name] = (future.result(), folders[name], None)
+                except Exception as err:  # reported per notebook by the test below
+                    results[name] = (None, folders[name], err)
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
     return results
 
 
