@@ -28,6 +28,8 @@ SUSPECT = re.compile(
     r"\d+\.\d+"  # a decimal number
     r"|\d[\d,]*(?:\.\d+)?\s*(?:%|per\s?cent|ms|s|sec|seconds?|min|minutes?|hours?|MB|GB|kB|KB"
     r"|MiB|GiB|times (?:faster|slower|as))(?![\w])"  # a number with a unit
+    r"|\d[\d,]*(?:\.\d+)?\s*(?:秒|分钟|小时|毫秒|倍)"  # the same in Chinese
+    r"|(?:约|大约|大概|将近|接近|差不多)\s*\d[\d,.]*"
     r"|(?:about|around|roughly|nearly|approximately|usually|typically|near)\s+(?:epoch\s+)?\d[\d,.]*"
     r")"
 )
@@ -45,6 +47,10 @@ ALLOWED: dict[str, str] = {
     "0.2": "a constant (dropout or validation_split) of the code",
     "15 s": "AUTO_TIMEOUT, a constant of the data layer",
     "15 seconds": "AUTO_TIMEOUT, a constant of the data layer",
+    "15 秒": "AUTO_TIMEOUT, a constant of the data layer (Chinese pages)",
+    "10 倍": "10000 words against 1000: a ratio of the recipes' constants",
+    "300 秒": "the download time limit's default (Chinese pages)",
+    "300 seconds": "the download time limit's default, a constant of the code",
     "300 s": "the download time limit's default, a constant of the code",
 }
 
