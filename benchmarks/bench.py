@@ -6,61 +6,59 @@ Run from the repository root (after ``pip install -e .``)::
     python benchmarks/bench.py --epochs 2 --cases history,binary
 
 Every case runs twice, each time in a fresh Python process so that peak memory is its own:
-once as **the cookbook** runs it (``cookbook.runner.run_recipe`` on the full-size sample
-data, exactly the shapes of the real datasets), and once as **a straightforward port** --
-the chapter's code with only the fixes Keras 3 forces (``Tokenizer`` replaced by an
-equivalent float64 loop, ``keras.Input``, the scikit-learn wrapper), trained as the chapter
-trains it (both history figures train their own network). It prints one table: epochs,
-steady-state seconds per epoch (the median of the epochs after the first), wall time and
-peak resident memory for both, and the ratios. Nothing here is a test: the machines are
-shared and noisy, so read the figures, do not assert them.
+once as **the cookbook** runs it (the recipe programs through ``cookbook.runner.train`` on the
+full-size sample data, exactly the shapes of the real datasets), and once as **a
+straightforward port** -- the chapter's code with only the fixes Keras 3 forces (``Tokenizer``
+replaced by an equivalent float64 loop, ``keras.Input``, the scikit-learn wrapper), trained as
+the chapter trains it (both history figures train their own network). It prints one table:
+epochs, steady-state seconds per epoch (the median of the epochs after each training's first),
+wall time and peak resident memory for both, and the ratios.
+
+A side that cannot run on this machine (the port's channels-first convolution needs
+TensorFlow's oneDNN, which is off on CPUs without AVX-512) or dies (out of memory) becomes a
+row that says why; the benchmark always runs to the end. Nothing here is a test: the machines
+are shared and noisy, so read the figures, do not assert them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
+import re
 import resource
-import statistics
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from fits import steady_epoch, timing_fits
+from machine import describe
 
 CASES = ("history", "binary", "dropout", "cnn", "lstm", "tuning")
 LSTM_ROWS = 5000  # the LSTM case trains on this many reviews and extrapolates to 25000
-
-
-# --------------------------------------------------------------------------------------
-# Measuring inside one process
-# --------------------------------------------------------------------------------------
-
-EPOCH_TIMES: list[float] = []
-
-
-def install_epoch_timer() -> None:
-    """Time every epoch of every ``fit`` in this process (benchmark-only instrumentation)."""
-    import keras
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.started = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            EPOCH_TIMES.append(time.perf_counter() - self.started)
-
-    original = keras.Model.fit
-
-    def timed_fit(self, *args, callbacks=None, **kwargs):
-        return original(self, *args, callbacks=[*(callbacks or []), EpochTimer()], **kwargs)
-
-    keras.Model.fit = timed_fit
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+LSTM_FULL = 25000
+TUNING_ROWS = 10000
+COLUMNS = [
+    "case", "epochs", "port s/epoch", "port wall s", "port peak MB",
+    "cookbook s/epoch", "cookbook wall s", "cookbook peak MB", "epoch ratio", "memory ratio",
+]  # fmt: skip
+#: What a cell shows where there is no number (the side failed).
+NO_NUMBER = "–"
+#: Failures with a known cause on some machines, and what the table says about them.
+KNOWN_FAILURES = (
+    (
+        re.compile(r"NHWC"),
+        "fails here: Conv2D channels_first needs oneDNN (AVX-512)",
+    ),
+    (
+        re.compile(r"MemoryError|Unable to allocate|OOM when allocating"),
+        "fails here: out of memory",
+    ),
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -77,15 +75,32 @@ COOKBOOK_RECIPES = {
 
 
 def cookbook_case(case: str, epochs: int) -> None:
-    from cookbook import core, runner
+    """Run ``case``'s recipes as ``cookbook train --data sample --size full`` runs them."""
+    from cookbook import runner
+    from cookbook.settings import Settings
 
     with tempfile.TemporaryDirectory() as out:
-        settings = core.Settings(data="sample", size="full", epochs=epochs, out=Path(out))
         if case == "lstm":
-            lstm_batches(epochs, port=False)
+            cookbook_lstm(epochs, Path(out))
             return
-        for name in COOKBOOK_RECIPES[case]:
-            runner.run_recipe(name, settings)
+        settings = Settings(data="sample", size="full", epochs=epochs, out=Path(out))
+        for outcome in runner.train(COOKBOOK_RECIPES[case], settings):
+            if outcome.status != "done":
+                raise SystemExit(f"{outcome.name} {outcome.status}: {outcome.message}")
+
+
+def cookbook_lstm(epochs: int, folder: Path) -> None:
+    """The LSTM recipe's program on the first LSTM_ROWS full-size reviews (a few batches)."""
+    from cookbook import data, program
+
+    overrides = {
+        "subset": (LSTM_ROWS, LSTM_ROWS),
+        "epochs": epochs,
+        "folder": folder,
+        "verbose": 0,
+    }
+    with data.using(source="sample", size="full"):
+        program.execute(program.module_path("lstm"), overrides)
 
 
 # --------------------------------------------------------------------------------------
@@ -93,7 +108,7 @@ def cookbook_case(case: str, epochs: int) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def sequences_to_matrix(sequences, num_words):
+def sequences_to_matrix(sequences: Any, num_words: int) -> Any:
     """What ``Tokenizer.sequences_to_matrix(mode="binary")`` did: a float64 matrix, row by row."""
     import numpy as np
 
@@ -105,7 +120,10 @@ def sequences_to_matrix(sequences, num_words):
     return matrix
 
 
-def port_feed_forward(num_words, epochs, batch_size, dropout, trainings):
+def port_feed_forward(
+    num_words: int, epochs: int, batch_size: int, dropout: bool, trainings: int
+) -> None:
+    """The chapter's IMDB feed-forward network, trained ``trainings`` times."""
     import keras
     from keras import layers
 
@@ -134,7 +152,8 @@ def port_feed_forward(num_words, epochs, batch_size, dropout, trainings):
         )  # fmt: skip
 
 
-def port_cnn(epochs):
+def port_cnn(epochs: int) -> None:
+    """The chapter's convolutional network: channels first, float64 pixels."""
     import keras
     from keras import layers
 
@@ -165,8 +184,8 @@ def port_cnn(epochs):
     )  # fmt: skip
 
 
-def lstm_batches(epochs, port):
-    """The LSTM on LSTM_ROWS reviews (a few batches); the table extrapolates to 25000."""
+def port_lstm(epochs: int) -> None:
+    """The chapter's LSTM on the first LSTM_ROWS full-size reviews (a few batches)."""
     import keras
     from keras import layers
 
@@ -175,38 +194,34 @@ def lstm_batches(epochs, port):
     (x_train, y_train), (x_test, y_test) = load_imdb(num_words=1000, source="sample", size="full")
     x_train, y_train = x_train[:LSTM_ROWS], y_train[:LSTM_ROWS]
     x_test, y_test = x_test[:LSTM_ROWS], y_test[:LSTM_ROWS]
-    if port:
-        train_features = keras.utils.pad_sequences(x_train, maxlen=400)
-        test_features = keras.utils.pad_sequences(x_test, maxlen=400)
-        network = keras.Sequential(
-            [
-                keras.Input(shape=(None,)),
-                layers.Embedding(input_dim=1000, output_dim=128),
-                layers.LSTM(units=128),
-                layers.Dense(units=1, activation="sigmoid"),
-            ]
-        )
-        network.compile(loss="binary_crossentropy", optimizer="Adam", metrics=["accuracy"])
-        network.fit(
-            train_features, y_train, epochs=epochs, verbose=0, batch_size=1000,
-            validation_data=(test_features, y_test),
-        )  # fmt: skip
-        return
-    from cookbook.recipes import lstm
-
-    train_features, test_features = lstm.pad(x_train), lstm.pad(x_test)
-    network = lstm.build_network()
-    lstm.train(network, (train_features, y_train), (test_features, y_test), epochs=epochs)
+    train_features = keras.utils.pad_sequences(x_train, maxlen=400)
+    test_features = keras.utils.pad_sequences(x_test, maxlen=400)
+    network = keras.Sequential(
+        [
+            keras.Input(shape=(None,)),
+            layers.Embedding(input_dim=1000, output_dim=128),
+            layers.LSTM(units=128),
+            layers.Dense(units=1, activation="sigmoid"),
+        ]
+    )
+    network.compile(loss="binary_crossentropy", optimizer="Adam", metrics=["accuracy"])
+    network.fit(
+        train_features, y_train, epochs=epochs, verbose=0, batch_size=1000,
+        validation_data=(test_features, y_test),
+    )  # fmt: skip
 
 
-def port_tuning(epochs_override):
+def port_tuning(epochs: int) -> None:
+    """The chapter's grid search (one epoch count: ``epochs``) on TUNING_ROWS rows."""
     import keras
     from keras import layers
+    from sklearn.datasets import make_classification
     from sklearn.model_selection import GridSearchCV
 
-    from cookbook.data import classification
-
-    features, target = classification(limit=TUNING_ROWS)
+    features, target = make_classification(
+        n_samples=TUNING_ROWS, n_features=100, n_informative=3, n_redundant=0, n_classes=2,
+        weights=[0.5, 0.5], random_state=0,
+    )  # fmt: skip
 
     def create_network(X, y, optimizer="rmsprop"):
         network = keras.Sequential(
@@ -220,21 +235,16 @@ def port_tuning(epochs_override):
         network.compile(loss="categorical_crossentropy", optimizer=optimizer, metrics=["accuracy"])
         return network
 
-    epochs = [epochs_override] if epochs_override else [5, 10]
     grid = {
         "model_kwargs": [{"optimizer": o} for o in ("rmsprop", "adam")],
-        "fit_kwargs": [
-            {"epochs": e, "batch_size": b, "verbose": 0} for e in epochs for b in (5, 10, 100)
-        ],
+        "fit_kwargs": [{"epochs": epochs, "batch_size": b, "verbose": 0} for b in (5, 10, 100)],
     }
     search = GridSearchCV(keras.wrappers.SKLearnClassifier(model=create_network), grid, cv=3)
     search.fit(features, target)
 
 
-TUNING_ROWS = 10000
-
-
 def port_case(case: str, epochs: int) -> None:
+    """Run ``case`` as the straightforward port."""
     if case == "history":
         port_feed_forward(10000, epochs, 1000, dropout=False, trainings=2)
     elif case == "binary":
@@ -244,9 +254,78 @@ def port_case(case: str, epochs: int) -> None:
     elif case == "cnn":
         port_cnn(epochs)
     elif case == "lstm":
-        lstm_batches(epochs, port=True)
+        port_lstm(epochs)
     elif case == "tuning":
         port_tuning(epochs)
+
+
+# --------------------------------------------------------------------------------------
+# One side of one case, in a child process
+# --------------------------------------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_one(side: str, case: str, epochs: int) -> None:
+    """Child process: run one case on one side, print its measurements as one JSON line."""
+    from cookbook import runner
+
+    runner.import_keras_quietly()
+    import keras
+    import matplotlib
+
+    matplotlib.use("Agg")
+    keras.config.disable_interactive_logging()
+    start = time.perf_counter()
+    # Whatever the programs print goes to stderr: stdout carries the measurements only.
+    with timing_fits() as fits, contextlib.redirect_stdout(sys.stderr):
+        (port_case if side == "port" else cookbook_case)(case, epochs)
+    wall = time.perf_counter() - start
+    measured = {"steady": steady_epoch(fits), "wall": wall, "peak_rss_mb": peak_rss_mb()}
+    print(json.dumps({**measured, "epochs": [fit.epochs for fit in fits]}))
+
+
+class CaseFailed(Exception):
+    """One side of a case could not run here; the message says why, for the table."""
+
+
+def child_command(side: str, case: str, epochs: int) -> list[str]:
+    """The command that measures one side of one case in a fresh process."""
+    return [sys.executable, __file__, "--child", side, case, "--epochs", str(epochs)]
+
+
+def run_child(side: str, case: str, epochs: int) -> dict[str, Any]:
+    """Measure one side of one case in a fresh process; raise :class:`CaseFailed` if it fails."""
+    proc = subprocess.run(child_command(side, case, epochs), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise CaseFailed(failure_reason(proc.returncode, proc.stderr))
+    try:  # the last line: a library may write to the file descriptor itself
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise CaseFailed("fails here: printed no measurements") from None
+
+
+def failure_reason(returncode: int, stderr: str) -> str:
+    """A table cell for a failed child: a known cause in words, or the short error."""
+    for pattern, reason in KNOWN_FAILURES:
+        if pattern.search(stderr):
+            return reason
+    if returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else ""
+        hint = " (out of memory?)" if name == "SIGKILL" else ""
+        return f"fails here: killed by {name or -returncode}{hint}"
+    return f"fails here: {short_error(stderr)}"
+
+
+def short_error(stderr: str, limit: int = 120) -> str:
+    """The last ``Name: message`` line of a traceback (else the last line), shortened."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception|Exit)\b", line)]
+    text = (errors or lines or ["no error message"])[-1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------------------
@@ -254,62 +333,100 @@ def port_case(case: str, epochs: int) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def measure_one(side: str, case: str, epochs: int) -> None:
-    """Child process: run one case on one side, print its measurements as JSON."""
-    from cookbook import core
-
-    core.import_keras_quietly()
-    install_epoch_timer()
-    import keras
-
-    keras.config.disable_interactive_logging()
-    start = time.perf_counter()
-    (port_case if side == "port" else cookbook_case)(case, epochs)
-    wall = time.perf_counter() - start
-    print(json.dumps({"epoch_times": EPOCH_TIMES, "wall": wall, "peak_rss_mb": peak_rss_mb()}))
-
-
-def run_child(side: str, case: str, epochs: int) -> dict:
-    args = [sys.executable, __file__, "--child", side, case, "--epochs", str(epochs)]
-    proc = subprocess.run(args, capture_output=True, text=True, env={**os.environ})
-    if proc.returncode != 0:
-        raise SystemExit(f"{side} {case} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def measure_case(case: str, epochs: int) -> list[Any]:
+    """One table row: both sides of ``case`` measured, each in its own process."""
+    sides: dict[str, dict[str, Any] | str] = {}
+    for side in ("port", "cookbook"):
+        try:
+            sides[side] = run_child(side, case, epochs)
+        except CaseFailed as failed:
+            sides[side] = str(failed)
+    scale = LSTM_FULL / LSTM_ROWS if case == "lstm" else 1.0
+    port, ours = sides["port"], sides["cookbook"]
+    return [
+        case,
+        epochs,
+        *side_cells(port, scale),
+        *side_cells(ours, scale),
+        *ratio_cells(port, ours, scale),
+    ]
 
 
-def steady(times: list[float]) -> float:
-    later = times[1:] if len(times) > 1 else times
-    return statistics.median(later) if later else float("nan")
+def side_cells(side: dict[str, Any] | str, scale: float) -> list[Any]:
+    """A side's three cells: seconds per epoch, wall seconds, peak MB; or why it failed."""
+    if isinstance(side, str):
+        return [side, NO_NUMBER, NO_NUMBER]
+    return [round(side["steady"] * scale, 2), round(side["wall"], 1), round(side["peak_rss_mb"])]
 
 
-def command_seconds(args: list[str], repeat: int = 3) -> float:
-    """Best wall time of a ``cookbook`` command over a few runs."""
+def ratio_cells(port: dict[str, Any] | str, ours: dict[str, Any] | str, scale: float) -> list:
+    """The cookbook's epoch time and peak memory as fractions of the port's."""
+    if isinstance(port, str) or isinstance(ours, str):
+        return [NO_NUMBER, NO_NUMBER]
+    ours_epoch, port_epoch = round(ours["steady"] * scale, 2), round(port["steady"] * scale, 2)
+    epoch = round(ours_epoch / port_epoch, 2) if port_epoch else NO_NUMBER
+    return [epoch, round(ours["peak_rss_mb"] / port["peak_rss_mb"], 2)]
+
+
+def command_seconds(args: list[str], repeat: int = 3) -> float | str:
+    """Best wall time of a ``cookbook`` command over a few runs; why it failed if it did."""
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "cookbook", *args], check=True, capture_output=True, text=True
+        proc = subprocess.run(
+            [sys.executable, "-m", "cookbook", *args], capture_output=True, text=True
         )
+        if proc.returncode != 0:
+            return failure_reason(proc.returncode, proc.stderr)
         best = min(best, time.perf_counter() - start)
     return best
 
 
-def machine() -> str:
-    import platform
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM, {platform.system()}, no GPU used"
+def command_timings(figures: bool) -> dict[str, float | str]:
+    """How long the light commands take (they never import TensorFlow), and ``figures``."""
+    found: dict[str, float | str] = {
+        "cookbook --help (s)": rounded(command_seconds(["--help"]), 2),
+        "cookbook list (s)": rounded(command_seconds(["list"]), 2),
+    }
+    if figures:
+        with tempfile.TemporaryDirectory() as out:
+            seconds = command_seconds(["figures", "--data", "sample", "-q", "--out", out], 1)
+            found["cookbook figures --data sample (s)"] = rounded(seconds, 1)
+    return found
 
 
-def main() -> None:
+def rounded(value: float | str, digits: int) -> float | str:
+    """``value`` rounded when it is a number (a failure's text stays as it is)."""
+    return round(value, digits) if isinstance(value, float) else value
+
+
+def write_record(path: Path, epochs: int, rows: list[list[Any]], commands: dict) -> None:
+    """The JSON record the docs' ``<!-- table: benchmarks -->`` shows."""
+    from cookbook import runner
+    from cookbook.io import write_json
+
+    runner.import_keras_quietly()
+    command = "python benchmarks/bench.py " + " ".join(sys.argv[1:])
+    plural = "" if epochs == 1 else "s"
+    write_json(
+        path,
+        {
+            "caption": (
+                f"Full-size sample data (the real datasets' shapes), {epochs} epoch{plural} per "
+                f"training; LSTM timed on {LSTM_ROWS} reviews and scaled to {LSTM_FULL}. "
+                f"Command: `{command}`"
+            ),
+            "columns": COLUMNS,
+            "rows": rows,
+            "machine": describe(),
+            "versions": runner.versions(),
+            "commands": commands,
+        },
+    )
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; unknown cases are refused before anything runs."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=3, help="epochs per training (default 3)")
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma list of {CASES}")
@@ -318,66 +435,30 @@ def main() -> None:
         "--figures", action="store_true", help="also time `cookbook figures --data sample`"
     )
     parser.add_argument("--child", nargs=2, metavar=("SIDE", "CASE"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    args.cases = [case for case in args.cases.split(",") if case]
+    unknown = set(args.cases) - set(CASES)
+    if unknown:
+        parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure the chosen cases, print the table as it grows, and write the record."""
+    args = parse_args(argv)
     if args.child:
         measure_one(*args.child, args.epochs)
         return
-    cases = [c for c in args.cases.split(",") if c]
-    unknown = set(cases) - set(CASES)
-    if unknown:
-        parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
-    columns = [
-        "case", "epochs", "port s/epoch", "port wall s", "port peak MB",
-        "cookbook s/epoch", "cookbook wall s", "cookbook peak MB", "epoch ratio", "memory ratio",
-    ]  # fmt: skip
-    print(" | ".join(columns))
+    print(" | ".join(COLUMNS))
     rows = []
-    for case in cases:
-        port = run_child("port", case, args.epochs)
-        ours = run_child("cookbook", case, args.epochs)
-        scale = 25000 / LSTM_ROWS if case == "lstm" else 1.0
-        p_ep, o_ep = steady(port["epoch_times"]) * scale, steady(ours["epoch_times"]) * scale
-        row = [
-            case, args.epochs, round(p_ep, 2), round(port["wall"], 1),
-            round(port["peak_rss_mb"]), round(o_ep, 2), round(ours["wall"], 1),
-            round(ours["peak_rss_mb"]), round(o_ep / p_ep, 2),
-            round(ours["peak_rss_mb"] / port["peak_rss_mb"], 2),
-        ]  # fmt: skip
-        rows.append(row)
-        print(" | ".join(str(cell) for cell in row), flush=True)
-    extras = {
-        "cookbook --help (s)": round(command_seconds(["--help"]), 2),
-        "cookbook list (s)": round(command_seconds(["list"]), 2),
-    }
-    if args.figures:
-        with tempfile.TemporaryDirectory() as out:
-            extras["cookbook figures --data sample (s)"] = round(
-                command_seconds(["figures", "--data", "sample", "-q", "--out", out], repeat=1), 1
-            )
-    for key, value in extras.items():
+    for case in args.cases:
+        rows.append(measure_case(case, args.epochs))
+        print(" | ".join(str(cell) for cell in rows[-1]), flush=True)
+    commands = command_timings(args.figures)
+    for key, value in commands.items():
         print(f"{key}: {value}")
     if args.json:
-        from cookbook.core import import_keras_quietly, versions
-        from cookbook.io import write_json
-
-        import_keras_quietly()
-
-        command = "python benchmarks/bench.py " + " ".join(sys.argv[1:])
-        write_json(
-            args.json,
-            {
-                "caption": (
-                    f"Full-size sample data (the real datasets' shapes), {args.epochs} epochs "
-                    f"per training; LSTM timed on {LSTM_ROWS} reviews and scaled to 25000. "
-                    f"Command: `{command}`"
-                ),
-                "columns": columns,
-                "rows": rows,
-                "machine": machine(),
-                "versions": versions(),
-                "commands": extras,
-            },
-        )
+        write_record(args.json, args.epochs, rows, commands)
 
 
 if __name__ == "__main__":

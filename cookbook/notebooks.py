@@ -38,6 +38,8 @@ def join_chinese_lines(markdown: str) -> str:
     return "".join(
         part if part.lstrip().startswith("```") else CJK_BREAK_RE.sub("", part) for part in parts
     )
+
+
 IMAGE_RE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\s*$")
 ADMONITION_RE = re.compile(
     r'^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<kind>\w+)(?: +"(?P<title>[^"]*)")?'

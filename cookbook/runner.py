@@ -70,6 +70,9 @@ class Outcome:
 
 
 Report = Callable[[str], None]
+#: Each program's section times in seconds, by program module (``{"binary": {"data": 0.4,
+#: ...}}``): what the runner fills in when asked, for the benchmarks' profile.
+Timings = dict[str, dict[str, float]]
 
 
 def _quiet(_: str) -> None:
@@ -179,9 +182,15 @@ def execute(
     sources: dict[str, str],
     folder: Path,
     state_dir: Path | None,
+    timings: Timings | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run ``entry``'s program with its output in ``folder``; return its variables and the
-    datasets it loaded."""
+    datasets it loaded.
+
+    ``timings``, if given, receives the wall time of each section of the program, in seconds,
+    under ``timings[entry.module]`` (a fresh dict for every run; see
+    :func:`cookbook.program.execute`). It changes nothing else.
+    """
     import keras
     import matplotlib
 
@@ -212,9 +221,12 @@ def execute(
     quiet = (
         contextlib.redirect_stdout(printed) if not settings.verbose else contextlib.nullcontext()
     )
+    sections = None
+    if timings is not None:
+        sections = timings[entry.module] = {}
     try:
         with data.using(settings.data, size), data.recording() as loads, quiet:
-            namespace = program.execute(path, overrides)
+            namespace = program.execute(path, overrides, sections)
     except BaseException:
         for number in set(plt.get_fignums()) - before:
             plt.close(number)
@@ -380,6 +392,7 @@ def train(
     settings: Settings,
     report: Report = _quiet,
     announce: Announce | None = None,
+    timings: Timings | None = None,
 ) -> list[Outcome]:
     """``cookbook train``: run each recipe; publish its files and ``results.json`` into
     ``OUT/NAME/``. One run of a shared program serves every requested entry of it.
@@ -387,8 +400,9 @@ def train(
     ``report`` receives notes and progress lines; ``announce`` the names of the recipes about
     to run. A recipe that fails is reported in its :class:`Outcome` and the others still run;
     a usage error (a resume that does not match) or an interruption ends the whole run.
+    ``timings``, if given, receives each program's section times (see :func:`execute`).
     """
-    return _run_groups(names, settings, report, announce, _train_group)
+    return _run_groups(names, settings, report, announce, _train_group, timings)
 
 
 def figures(
@@ -396,13 +410,24 @@ def figures(
     settings: Settings,
     report: Report = _quiet,
     announce: Announce | None = None,
+    timings: Timings | None = None,
 ) -> list[Outcome]:
     """``cookbook figures``: run each recipe; publish ``OUT/NAME.png`` and ``OUT/NAME.json``
-    (the figure stamped with its provenance, the record without per-run noise)."""
-    return _run_groups(names, settings, report, announce, _figures_group)
+    (the figure stamped with its provenance, the record without per-run noise).
+    ``timings``, if given, receives each program's section times (see :func:`execute`)."""
+    return _run_groups(names, settings, report, announce, _figures_group, timings)
 
 
-def _run_groups(names, settings, report, announce, run_group) -> list[Outcome]:
+def _run_groups(
+    names: list[str],
+    settings: Settings,
+    report: Report,
+    announce: Announce | None,
+    run_group: Callable[[list[Entry], Settings, Report, Timings | None], list[Outcome]],
+    timings: Timings | None = None,
+) -> list[Outcome]:
+    """Run the recipes ``names`` one program at a time with ``run_group``, in one temporary
+    folder; a failed or skipped program does not stop the others."""
     groups: dict[str, list[Entry]] = {}
     for name in names:
         entry = recipes.entry(name)
@@ -421,7 +446,7 @@ def _run_groups(names, settings, report, announce, run_group) -> list[Outcome]:
 
                         raise graphviz_missing()
                 with _Writes.watch():
-                    produced = run_group(entries, settings, report)
+                    produced = run_group(entries, settings, report, timings)
             except ProgramMissing as err:
                 outcomes += [Outcome(e.name, "skipped", message=str(err)) for e in entries]
                 continue
@@ -504,7 +529,9 @@ def describe_failure(err: BaseException) -> str:
     return f"{type(err).__name__}: {err} (run again with --debug for the traceback)"
 
 
-def _train_group(entries: list[Entry], settings: Settings, report: Report) -> list[Outcome]:
+def _train_group(
+    entries: list[Entry], settings: Settings, report: Report, timings: Timings | None = None
+) -> list[Outcome]:
     first = entries[0]
     out = settings.out
     with contextlib.ExitStack() as stack:
@@ -518,7 +545,7 @@ def _train_group(entries: list[Entry], settings: Settings, report: Report) -> li
         state_dir = partial / RESUME_FOLDER / "backup" if resumable else None
         started = time.perf_counter()
         try:
-            namespace, loads = execute(first, settings, sources, partial, state_dir)
+            namespace, loads = execute(first, settings, sources, partial, state_dir, timings)
         except BaseException as err:
             kept = has_state(state_dir)
             if not kept:
@@ -583,7 +610,9 @@ def _resume_hint(entries: list[Entry], partial: Path) -> str:
     )
 
 
-def _figures_group(entries: list[Entry], settings: Settings, report: Report) -> list[Outcome]:
+def _figures_group(
+    entries: list[Entry], settings: Settings, report: Report, timings: Timings | None = None
+) -> list[Outcome]:
     import keras
 
     from cookbook import plotting
@@ -597,7 +626,7 @@ def _figures_group(entries: list[Entry], settings: Settings, report: Report) -> 
         folder = Path(tempfile.mkdtemp(prefix="run-"))
         namespace: dict[str, Any] = {}
         try:
-            namespace, loads = execute(entries[0], settings, sources, folder, None)
+            namespace, loads = execute(entries[0], settings, sources, folder, None, timings)
             files = run_files(folder)
             outcomes = []
             for entry in entries:
