@@ -22,8 +22,8 @@ from typing import Any
 
 import keras
 
-from cookbook.errors import DamagedBackup, ResumeMismatch
-from cookbook.io import atomic_path, write_json
+from cookbook.errors import DamagedBackup, ResumeMismatch, Terminated
+from cookbook.io import STOP, atomic_path, write_json
 
 #: Progress lines start once a training has run this long (short runs stay silent).
 PROGRESS_AFTER_S = 5.0
@@ -235,3 +235,21 @@ class FitCounter(keras.callbacks.Callback):
 
     def on_train_end(self, logs: dict | None = None) -> None:
         self.report.step()
+
+
+class StopWhenAsked(keras.callbacks.Callback):
+    """Stop training at the next epoch boundary once :data:`STOP` is set.
+
+    A signal handler raises its exception wherever Python happens to be, and some libraries
+    catch everything there: scikit-learn, for one, records a fit that raised as failed and
+    goes on with the next. This callback raises again at the next safe point -- the start or
+    end of an epoch, of an evaluation or a prediction -- so a stop request always ends the
+    work. Copies of it (scikit-learn copies every fit's arguments) all read the same event.
+    """
+
+    def _check(self, *args: Any, **kwargs: Any) -> None:
+        if STOP.is_set():
+            raise Terminated()
+
+    on_train_begin = on_epoch_begin = on_epoch_end = _check
+    on_test_begin = on_predict_begin = _check

@@ -14,6 +14,9 @@ from cookbook.errors import Interrupted, Terminated
 
 
 def _terminate(signum: int, frame: object) -> None:
+    from cookbook.io import STOP
+
+    STOP.set()  # should a library swallow the exception, training stops at the next epoch
     raise Terminated()
 
 

@@ -81,6 +81,11 @@ def write_json(target: str | os.PathLike[str], data: Any) -> Path:
     return write_text(target, json.dumps(data, indent=2) + "\n")
 
 
+#: Set once the process has been asked to stop (SIGTERM); long work checks it at safe points
+#: (:class:`cookbook.callbacks.StopWhenAsked`).
+STOP = threading.Event()
+
+
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back until the block has finished, then deliver them.

@@ -120,7 +120,7 @@ def make_callbacks(
     """The callbacks the runner hands the program: backup for resume, and progress lines."""
     from cookbook import callbacks
 
-    handed: list[Any] = []
+    handed: list[Any] = [callbacks.StopWhenAsked()]
     if state_dir is not None:
         handed.append(callbacks.Backup(state_dir, resume=settings.resume))
     if settings.progress:
@@ -411,11 +411,120 @@ def figures(
     report: Report = _quiet,
     announce: Announce | None = None,
     timings: Timings | None = None,
+    jobs: int = 1,
 ) -> list[Outcome]:
     """``cookbook figures``: run each recipe; publish ``OUT/NAME.png`` and ``OUT/NAME.json``
     (the figure stamped with its provenance, the record without per-run noise).
-    ``timings``, if given, receives each program's section times (see :func:`execute`)."""
+    ``timings``, if given, receives each program's section times (see :func:`execute`).
+
+    With ``jobs`` above 1, programs run in that many worker processes at once (see
+    :func:`figures_in_parallel`); each figure and record is the same, byte for byte, as from a
+    run in one process, and ``announce`` then hears of each recipe when it is done.
+    """
+    groups = _grouped(names)
+    if jobs > 1 and len(groups) > 1 and timings is None:
+        return figures_in_parallel(groups, settings, announce, jobs)
     return _run_groups(names, settings, report, announce, _figures_group, timings)
+
+
+def _grouped(names: list[str]) -> dict[str, list[Entry]]:
+    """The entries of ``names`` by program, in the order given (a pair shares one run)."""
+    groups: dict[str, list[Entry]] = {}
+    for name in names:
+        entry = recipes.entry(name)
+        groups.setdefault(entry.module, []).append(entry)
+    return groups
+
+
+def figures_in_parallel(
+    groups: dict[str, list[Entry]],
+    settings: Settings,
+    announce: Announce | None,
+    jobs: int,
+) -> list[Outcome]:
+    """Draw the figures of ``groups`` in ``jobs`` worker processes, the costliest first.
+
+    Each worker is a fresh Python (spawned, not forked: TensorFlow's threads do not survive a
+    fork) that imports TensorFlow once and runs whole programs, publishing each figure and
+    record exactly as a single process would. Workers ignore Ctrl-C: the main process takes
+    it, sends every worker SIGTERM -- which each handles like Ctrl-C, finishing or undoing the
+    publish in hand and removing its temporary files -- waits for them, and reports.
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    order = sorted(groups, key=lambda module: -max(entry.cost for entry in groups[module]))
+    context = multiprocessing.get_context("spawn")
+    executor = concurrent.futures.ProcessPoolExecutor(
+        max_workers=min(jobs, len(groups)), mp_context=context, initializer=_start_worker
+    )
+    done: dict[str, list[Outcome]] = {}
+    try:
+        futures = {
+            executor.submit(_figures_worker, [e.name for e in groups[m]], settings): m
+            for m in order
+        }
+        for future in concurrent.futures.as_completed(futures):
+            produced = future.result()
+            done[futures[future]] = produced
+            if announce:
+                announce([outcome.name for outcome in produced])
+    except KeyboardInterrupt as err:
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()  # SIGTERM: each worker ends cleanly (see _start_worker)
+        executor.shutdown(wait=True, cancel_futures=True)
+        names = [e.name for module in groups if module not in done for e in groups[module]]
+        err.cookbook_note = (
+            f"the figures and records of {', '.join(names)} in {settings.out} were left as "
+            "they were" + (f"; those of {len(done)} finished program(s) are new." if done else ".")
+        )
+        raise
+    executor.shutdown(wait=True)
+    return [outcome for module in groups for outcome in done.get(module, [])]
+
+
+def _start_worker() -> None:
+    """In a worker: Ctrl-C is the main process's to handle; SIGTERM ends the work cleanly."""
+    import signal
+    import warnings
+
+    from cookbook.errors import Terminated
+    from cookbook.io import STOP
+
+    def terminate(signum: int, frame: Any) -> None:
+        STOP.set()  # every later epoch boundary raises again (see StopWhenAsked)
+        warnings.simplefilter("ignore")  # stopping: no library's "fit failed" warnings
+        raise Terminated()
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        import_keras_quietly()
+    except KeyboardInterrupt:
+        os._exit(Terminated.exit_code)  # stopped before any work: nothing to clean up
+
+
+def _figures_worker(names: list[str], settings: Settings) -> list[Outcome]:
+    """A worker's share: one program's figures, reported to stderr as a single process would.
+    The programs' variables stay in the worker (they do not cross processes). Asked to stop,
+    the worker leaves once the runner has cleaned up (the main process reports)."""
+    from cookbook.errors import Terminated
+    from cookbook.io import STOP
+
+    def report(line: str) -> None:
+        if settings.progress or line.startswith("note:"):
+            print(line, file=sys.stderr, flush=True)
+
+    try:
+        outcomes = _run_groups(names, settings, report, None, _figures_group)
+    except KeyboardInterrupt:
+        STOP.set()
+    if STOP.is_set():
+        sys.stderr.flush()
+        os._exit(Terminated.exit_code)
+    for outcome in outcomes:
+        outcome.namespace = {}
+    return outcomes
 
 
 def _run_groups(
@@ -428,10 +537,7 @@ def _run_groups(
 ) -> list[Outcome]:
     """Run the recipes ``names`` one program at a time with ``run_group``, in one temporary
     folder; a failed or skipped program does not stop the others."""
-    groups: dict[str, list[Entry]] = {}
-    for name in names:
-        entry = recipes.entry(name)
-        groups.setdefault(entry.module, []).append(entry)
+    groups = _grouped(names)
     outcomes = []
     with private_tempdir():
         for entries in groups.values():

@@ -197,3 +197,27 @@ def test_architecture_runs_where_graphviz_is_installed(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert (tmp_path / "architecture" / "results.json").is_file()
+
+
+def test_ctrl_c_during_parallel_figures_ends_every_worker_cleanly(tmp_path):
+    """With ``--jobs 2`` the main process takes Ctrl-C, stops both workers (SIGTERM, handled
+    like Ctrl-C) and waits for them: every figure left is paired with its own record."""
+    import hashlib
+
+    out, tmp = tmp_path / "figures", tmp_path / "tmp"
+    tmp.mkdir()
+    names = ["binary", "regression", "cross-validation", "multiclass"]
+    args = ("figures", *names, *TINY, "--jobs", "2", "--out", str(out))
+    assert cookbook_process(*args, env={"TMPDIR": str(tmp)}).wait(timeout=300) == 0
+    proc = cookbook_process(*args, "--seed", "3", env={"TMPDIR": str(tmp)})
+    time.sleep(12)  # both workers have started and are training
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted (Ctrl-C)" in err and "Traceback" not in err
+    for name in names:
+        record = json.loads((out / f"{name}.json").read_text())
+        png = (out / f"{name}.png").read_bytes()
+        assert record["figure"]["sha256"] == hashlib.sha256(png).hexdigest(), name
+    assert not leftovers(out) and not leftovers(tmp)
+    assert not list(out.glob(".*.lock"))

@@ -2,8 +2,8 @@
 
 ``docs/troubleshooting.md`` has one table row per thing that can go wrong, each tagged with
 ``<!-- row: ID -->``. For every row this test runs the scenario of the same ID below and checks
-that the output holds the row's quoted message (the parts between its "…" in order) and that
-the exit code is the row's. A row without a scenario, or a scenario without a row, fails.
+that the output holds the row's quoted message (its longest quoted text, the parts between its
+"…" in order) and that the exit code is the row's. A row without a scenario, or a scenario without a row, fails.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def rows() -> dict[str, tuple[list[str], int]]:
     found = {}
     for match in ROW_RE.finditer(PAGE.read_text(encoding="utf-8")):
         cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", match["cells"])]
-        quoted = re.findall(r"``? ?(.+?) ?``?(?=[ .;,)]|$)", cells[1])
-        message = quoted[0] if quoted else cells[1]
+        quoted = re.findall(r"``? ?(.+?) ?``?(?=[ .;:,)]|$)", cells[1])
+        message = max(quoted, key=len) if quoted else cells[1]  # the message, not a command
         parts = [p.strip() for p in message.replace("\\|", "|").split("…") if p.strip()]
         found[match["id"]] = (parts, int(cells[-1]))
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from cookbook.cli.train import finish
 @click.command()
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @run_options("docs/figures", "Folder for the PNG figures and their results records (.json).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=lambda: min(2, os.cpu_count() or 1),
+    show_default="2, or 1 on a one-core machine",
+    help="Programs run at once, each in its own process (the figures are the same either way).",
+)
 @click.option(
     "--check",
     is_flag=True,
@@ -33,6 +41,7 @@ def figures(
     quiet: bool,
     verbose: bool,
     debug: bool,
+    jobs: int,
     check: bool,
 ) -> None:
     """Draw the figure of every recipe (or only the NAMEs given), with its results record.
@@ -55,7 +64,7 @@ def figures(
     from cookbook.settings import Settings
 
     if check:
-        check_figures(chosen, out, quiet)
+        check_figures(chosen, out, quiet, jobs)
         return
     settings = Settings(
         data=data,
@@ -77,7 +86,7 @@ def figures(
             click.echo(f"[{done[0]}/{total}] {' and '.join(group)} ...")
 
     started = time.perf_counter()
-    outcomes = runner.figures(chosen, settings, report_to_stderr(quiet), announce)
+    outcomes = runner.figures(chosen, settings, report_to_stderr(quiet), announce, jobs=jobs)
     if not quiet:
         for outcome in outcomes:
             if outcome.status == "done":
@@ -112,7 +121,7 @@ def committed_settings(names: list[str], out: Path) -> dict:
     return {"data": source, "size": size, "seed": seed}
 
 
-def check_figures(names: list[str], out: Path, quiet: bool) -> None:
+def check_figures(names: list[str], out: Path, quiet: bool, jobs: int = 1) -> None:
     """``figures --check``: rerun into a temporary folder and compare with ``out``."""
     import json
     import sys
@@ -131,7 +140,7 @@ def check_figures(names: list[str], out: Path, quiet: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="cookbook-check-") as fresh_dir:
         fresh = Path(fresh_dir)
         settings = Settings(out=fresh, progress=not quiet, **chosen)
-        outcomes = runner.figures(names, settings, report_to_stderr(quiet))
+        outcomes = runner.figures(names, settings, report_to_stderr(quiet), jobs=jobs)
         for outcome in outcomes:
             name = outcome.name
             if outcome.status != "done":

@@ -39,6 +39,8 @@ class Entry(NamedTuple):
         epochs: the parameters that ``--epochs N`` sets (default ``{"epochs": N}``).
         fits: how many networks the program trains, from its parameters (for progress).
         needs: system programs the recipe cannot run without.
+        cost: how long it runs, roughly, against the quickest (parallel runs start the
+            costliest first, so that no worker is left with a long one at the end).
     """
 
     name: str
@@ -52,6 +54,7 @@ class Entry(NamedTuple):
     epochs: Callable[[int], dict[str, Any]] = lambda n: {"epochs": n}
     fits: Callable[[dict[str, Any]], int] | None = None
     needs: tuple[str, ...] = ()
+    cost: int = 1
 
 
 def _grid_size(parameters: dict[str, Any]) -> int:
@@ -70,9 +73,10 @@ def _trains_nothing(epochs: int) -> dict[str, Any]:
 
 
 RECIPES: tuple[Entry, ...] = (
-    Entry("dropout", "dropout", "Adding dropout to a feed-forward network", dataset="imdb"),
+    Entry("dropout", "dropout", "Adding dropout to a feed-forward network", dataset="imdb",
+          cost=3),
     Entry("cnn", "cnn", "A convolutional network for handwritten digits", dataset="mnist",
-          resumable=True),
+          resumable=True, cost=3),
     Entry("binary", "binary", "A feed-forward network for binary classification",
           dataset="imdb", resumable=True),
     Entry("multiclass", "multiclass", "A feed-forward network for multiclass classification",
@@ -80,9 +84,10 @@ RECIPES: tuple[Entry, ...] = (
     Entry("regression", "regression", "A feed-forward network for regression",
           dataset="make_regression", resumable=True),
     Entry("lstm", "lstm", "An LSTM recurrent network for sentiment", dataset="imdb",
-          resumable=True, sizes={"full": {"subset": None}}),
+          resumable=True, sizes={"full": {"subset": None}}, cost=4),
     Entry("early-stopping", "early_stopping", "Stopping training early", dataset="imdb"),
-    Entry("regularization", "regularization", "L2 weight regularisation", dataset="imdb"),
+    Entry("regularization", "regularization", "L2 weight regularisation", dataset="imdb",
+          cost=2),
     Entry("preprocessing", "preprocessing", "Standardising features for a network",
           dataset="chapter array", epochs=_trains_nothing),
     Entry("checkpointing", "checkpointing", "Saving the model while it trains",
@@ -90,15 +95,15 @@ RECIPES: tuple[Entry, ...] = (
     Entry("tuning", "tuning", "Tuning hyperparameters with a grid search",
           dataset="make_classification",
           sizes={"tiny": {"rows": 150}, "small": {"rows": 1500}, "full": {"rows": 10000}},
-          epochs=lambda n: {"epoch_choices": (n,)}, fits=_grid_size),
+          epochs=lambda n: {"epoch_choices": (n,)}, fits=_grid_size, cost=10),
     Entry("loss-history", "history", "Plotting the loss history", dataset="imdb",
-          figure="loss_figure", hidden=("accuracy_figure",), resumable=True),
+          figure="loss_figure", hidden=("accuracy_figure",), resumable=True, cost=2),
     Entry("architecture", "architecture", "Drawing a network's architecture",
           needs=("dot",), epochs=_trains_nothing),
     Entry("accuracy-history", "history", "Plotting the accuracy history", dataset="imdb",
           figure="accuracy_figure", hidden=("loss_figure",), resumable=True),
     Entry("cross-validation", "cross_validation", "k-fold cross-validation of a network",
-          dataset="make_classification", sizes={"tiny": {"rows": 600}}),
+          dataset="make_classification", sizes={"tiny": {"rows": 600}}, cost=3),
 )  # fmt: skip
 
 NAMES: tuple[str, ...] = tuple(entry.name for entry in RECIPES)

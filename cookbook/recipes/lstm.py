@@ -24,9 +24,9 @@ seed = 0  # the same seed gives the same starting weights, the same shuffles, th
 folder = Path(".")  # where the model file and the figure are written
 callbacks = []  # more Keras callbacks for fit, e.g. keras.callbacks.CSVLogger("log.csv")
 verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoch
-# How many (training, test) reviews to keep: the first 2000 and 500, so that a CPU trains
+# How many (training, test) reviews to keep: the first 500 and 125, so that a CPU trains
 # the LSTM quickly. None keeps every review, as the chapter does.
-subset = (2000, 500)
+subset = (500, 125)
 # --8<-- [end:parameters]
 
 # --8<-- [start:data]
