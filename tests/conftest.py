@@ -72,6 +72,7 @@ def skip_without_programs(name: str) -> None:
 INSTALL_HINTS = {
     "dot": "needs Graphviz's `dot` (apt-get install graphviz)",
     "chromium": "needs Chromium (apt-get install chromium)",
+    "fc-list": "needs fontconfig and a Chinese font (apt-get install fonts-wqy-microhei)",
 }
 
 

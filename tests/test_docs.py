@@ -486,3 +486,106 @@ def test_recipe_pages_in_a_headless_browser(built_site: dict, site_server: str, 
     print("\nbrowser measurements:", json.dumps(measured, indent=1))
     network = [url for url in requested if urlsplit(url).scheme in ("http", "https", "ws", "wss")]
     assert network and all(urlsplit(url).hostname == "127.0.0.1" for url in network)
+
+
+# --- the Chinese site, in a real browser -----------------------------------------------------
+
+MISSING_GLYPHS_JS = """
+(text) => {
+  // A character the fonts lack is drawn as the "missing glyph" box: the same box for every
+  // such character, which a private-use code point (U+E000) also gets. Compare pixels.
+  const canvas = document.createElement('canvas');
+  canvas.width = 40; canvas.height = 40;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const font = getComputedStyle(document.querySelector('.md-content')).fontFamily;
+  const pixels = (ch) => {
+    ctx.clearRect(0, 0, 40, 40);
+    ctx.font = '28px ' + font;
+    ctx.fillText(ch, 4, 32);
+    return ctx.getImageData(0, 0, 40, 40).data.join(',');
+  };
+  const box = pixels('\\uE000');
+  return Array.from(new Set(text)).filter(ch => /[\\u4e00-\\u9fff]/.test(ch) && pixels(ch) === box);
+}
+"""
+
+
+def chinese_font_installed() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs (what Chromium draws them with)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    listed = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, timeout=30)
+    return bool(listed.stdout.strip())
+
+
+def test_the_chinese_site_in_a_headless_browser(built_site: dict, site_server: str, tmp_path):
+    """A Chinese recipe page renders its Chinese text (no missing glyphs), the language switcher
+    keeps the reader on the same page both ways, and searching 过拟合 and 早停 in Chinese finds
+    the right recipes."""
+    chromium = find_chromium()
+    if chromium is None:
+        require_program("chromium")
+    if not chinese_font_installed():
+        from conftest import REQUIRE_PROGRAMS
+
+        reason = "needs a Chinese font (apt-get install fonts-wqy-microhei or fonts-noto-cjk)"
+        if REQUIRE_PROGRAMS:
+            pytest.fail(f"{reason}, and COOKBOOK_REQUIRE_PROGRAMS=1 says it is installed")
+        pytest.skip(reason)
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the docs extra is not installed")
+    shots = Path(os.environ.get("COOKBOOK_DOCS_SHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+            timeout=60_000,
+        )  # fmt: skip
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(PAGE_TIMEOUT_MS)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+            page.goto(urljoin(site_server, "zh/recipes/early-stopping/"), wait_until="load")
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("document.documentElement.lang").startswith("zh")
+            article = page.inner_text("article")
+            assert "早停" in article and "EarlyStopping" in article
+            missing = page.evaluate(MISSING_GLYPHS_JS, article)
+            assert not missing, f"characters drawn as missing-glyph boxes: {missing[:20]}"
+            page.locator("article h1").screenshot(path=str(shots / "zh-heading.png"))
+            images = page.evaluate(
+                "() => Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)"
+            )
+            assert images and all(images), "a figure does not decode on the Chinese page"
+
+            # The language switcher: to English and back, staying on the same recipe.
+            english = page.locator("a[hreflang='en']").first.get_attribute("href")
+            page.goto(urljoin(page.url, english), wait_until="load")
+            assert urlsplit(page.url).path.endswith("/recipes/early-stopping/")
+            assert "/zh/" not in page.url and "Stopping training early" in page.inner_text("h1")
+            chinese = page.locator("a[hreflang='zh']").first.get_attribute("href")
+            page.goto(urljoin(page.url, chinese), wait_until="load")
+            assert urlsplit(page.url).path.endswith("/zh/recipes/early-stopping/")
+
+            # Search in Chinese: jieba segmented the index, so whole words are found.
+            found = {}
+            for term, expected in (("过拟合", "recipes/"), ("早停", "recipes/early-stopping/")):
+                page.goto(urljoin(site_server, "zh/"), wait_until="load")
+                page.wait_for_load_state("networkidle")
+                page.locator("label.md-search__icon, .md-search__input").first.click()
+                page.fill("input.md-search__input", term)
+                page.wait_for_selector(".md-search-result__item", timeout=PAGE_TIMEOUT_MS)
+                links = page.eval_on_selector_all(
+                    ".md-search-result__item a", "els => els.map(e => e.href)"
+                )
+                found[term] = links
+                assert any(expected in link and "/zh/" in link for link in links), (term, links)
+            page.screenshot(path=str(shots / "zh-search.png"))
+            assert not errors, errors
+        finally:
+            browser.close()
