@@ -156,9 +156,13 @@ def main() -> None:
     if args.json:
         from cookbook.io import write_json
 
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from machine import describe
+
         write_json(
             args.json,
             {
+                "machine": describe(),
                 "caption": "How far the recorded results of two runs of `cookbook figures --data "
                 "sample` lie apart: byte identity, and the largest relative difference of any "
                 "recorded float, against a first run. Command: `python benchmarks/noise.py`",

@@ -234,14 +234,16 @@ def figures_dir() -> Path:
     return _figures_dir
 
 
-def load_record(name: str, where: str) -> dict[str, Any]:
-    """Read ``docs/figures/NAME.json`` or stop the build with a message that says what to do."""
+def load_record(name: str, where: str, made_by: str = "") -> dict[str, Any]:
+    """Read ``docs/figures/NAME.json`` or stop the build with a message that says what to do
+    (``made_by``: the command that writes it, when it is not ``cookbook figures NAME``)."""
     path = figures_dir() / f"{name}.json"
     if not path.is_file():
-        raise PluginError(
-            f"{where}: the results record {path} is missing. Run `cookbook figures {name}` "
-            "(or `cookbook figures` for all recipes) to produce the figure and its record."
+        how = made_by or (
+            f"`cookbook figures {name}` (or `cookbook figures` for all recipes) to produce the "
+            "figure and its record"
         )
+        raise PluginError(f"{where}: the record {path} is missing. Run {how}.")
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
@@ -337,7 +339,7 @@ def log_markdown(name: str, where: str) -> str:
 
 def table_markdown(name: str, where: str) -> str:
     """A generic ``{"columns": [...], "rows": [[...]]}`` record as a Markdown table."""
-    record = load_record(name, where)
+    record = load_record(name, where, made_by="the benchmark the page names, with `--json`")
     columns, rows = record.get("columns"), record.get("rows")
     if not isinstance(columns, list) or not isinstance(rows, list):
         raise PluginError(f"{where}: {name}.json needs a 'columns' list and a 'rows' list")
