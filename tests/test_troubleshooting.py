@@ -3,7 +3,8 @@
 ``docs/troubleshooting.md`` has one table row per thing that can go wrong, each tagged with
 ``<!-- row: ID -->``. For every row this test runs the scenario of the same ID below and checks
 that the output holds the row's quoted message (its longest quoted text, the parts between its
-"…" in order) and that the exit code is the row's. A row without a scenario, or a scenario without a row, fails.
+"…" in order) and that the exit code is the row's. A row without a scenario, or a scenario
+without a row, fails.
 """
 
 from __future__ import annotations

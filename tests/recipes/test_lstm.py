@@ -57,8 +57,9 @@ def test_trains_the_chapters_epochs_in_batches_of_1000(trained):
     assert record["epochs"] == 3
     assert namespace["batch_size"] == 1000
     results = record["results"]
-    # The tiny sample has 400 reviews each way: the default subset keeps them all.
-    assert (results["training_reviews"], results["test_reviews"]) == (400, 400)
+    # The tiny sample has 400 reviews each way: the default subset (500, 125) keeps every
+    # training review and the first 125 test reviews.
+    assert (results["training_reviews"], results["test_reviews"]) == (400, 125)
     assert results["updates_per_epoch"] == math.ceil(400 / 1000)
     assert math.isclose(results["test_loss"], record["history"]["val_loss"][-1], abs_tol=1e-5)
 
@@ -86,7 +87,7 @@ def run_data_section(subset):
     for section in sections:
         exec(section.code, namespace)  # noqa: S102 - the program's own code
         if section.name == "parameters":
-            assert namespace["subset"] == (2000, 500)  # the default the page describes
+            assert namespace["subset"] == (500, 125)  # the default the page describes
             namespace["subset"] = subset
         if section.name == "data":
             return namespace
