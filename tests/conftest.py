@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,12 @@ os.environ["KERAS_HOME"] = str(_KERAS_HOME)
 os.environ["COOKBOOK_DATA"] = "sample"
 os.environ["COOKBOOK_SIZE"] = "tiny"
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+# A shell script that starts pytest in the background (`pytest &`) makes it ignore SIGINT, and
+# every program a test starts would inherit that: the Ctrl-C tests would then test nothing.
+# Python's own handler here means the programs start with the default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -579,6 +579,8 @@ def test_the_chinese_site_in_a_headless_browser(built_site: dict, site_server: s
                 page.wait_for_load_state("networkidle")
                 page.locator("label.md-search__icon, .md-search__input").first.click()
                 page.fill("input.md-search__input", term)
+                # Material searches on keyup; `fill` (like an input method) sends none.
+                page.locator("input.md-search__input").press("End")
                 page.wait_for_selector(".md-search-result__item", timeout=PAGE_TIMEOUT_MS)
                 links = page.eval_on_selector_all(
                     ".md-search-result__item a", "els => els.map(e => e.href)"

@@ -218,6 +218,23 @@ def on_page_content(html_text: str, **kwargs: Any) -> str:
     return ROLE_RE.sub(_role_to_autoref, html_text)
 
 
+#: ``<link rel="alternate" hreflang=...>`` in a page's head, one per language.
+ALTERNATE_LINK_RE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
+def on_post_page(output: str, **kwargs: Any) -> str:
+    """Drop the head's per-page language links; the switcher's own links stay.
+
+    Material's script fetches ``sitemap.xml`` beside every ``<link rel="alternate">`` to map
+    pages between languages, and mkdocs-static-i18n points those links at the page itself (for
+    example ``../../zh/recipes/binary/``), where no sitemap lives: every page logged two 404s in
+    the browser's console. The switcher's ``<a hreflang>`` links already lead to the same page
+    in the other language, which is all the reader needs (and a sitemap without ``site_url``
+    has no real addresses in it anyway).
+    """
+    return ALTERNATE_LINK_RE.sub("", output)
+
+
 def _role_to_autoref(match: re.Match[str]) -> str:
     ident = match["ident"]
     shown = ident.rsplit(".", 1)[-1] if match["tilde"] else ident
