@@ -20,15 +20,16 @@ TINY = ("--data", "sample", "--size", "tiny", "-q")
 
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
-    """Three quick recipes' figures, drawn twice with seed 0 and once with seed 1."""
+    """Three quick recipes' figures, drawn twice with seed 0 and once with seed 1; the second
+    time in two worker processes (``--jobs 2``), the others in this process."""
     from click.testing import CliRunner
 
     from cookbook.cli import main
 
     names = ["binary", "preprocessing", "regression"]
     out = tmp_path_factory.mktemp("figures")
-    for folder, seed in (("first", "0"), ("again", "0"), ("other", "1")):
-        args = ["figures", *names, *TINY, "--epochs", "2", "--seed", seed]
+    for folder, seed, jobs in (("first", "0", "1"), ("again", "0", "2"), ("other", "1", "1")):
+        args = ["figures", *names, *TINY, "--epochs", "2", "--seed", seed, "--jobs", jobs]
         result = CliRunner().invoke(main, [*args, "--out", str(out / folder)])
         assert result.exit_code == 0, result.output
     return out, names
@@ -54,6 +55,7 @@ def test_png_files_carry_no_timestamp_or_software_metadata(drawn):
 
 
 def test_same_seed_gives_byte_identical_files_other_seed_others(drawn):
+    """Byte-identical between a run in this process and a run in worker processes, too."""
     out, names = drawn
     for name in names:
         for suffix in (".png", ".json"):
@@ -108,9 +110,19 @@ def test_records_compare_within_float_noise_and_catch_real_changes():
 
 def test_the_committed_figures_match_a_new_run(cli):
     """``cookbook figures --check`` over all fifteen (as CI must run it): the committed
-    records and figures are what the code gives today."""
+    records and figures are what the code gives today. Without Graphviz the architecture
+    diagram is skipped with a note, the others still checked; CI has Graphviz and requires it.
+    """
+    import shutil
+
+    from conftest import require_program
+
     result = cli("figures", "--check", "-q", "--out", str(ROOT / "docs" / "figures"))
     assert result.exit_code == 0, result.output
+    if shutil.which("dot") is None:
+        assert "skipped: architecture: Graphviz's `dot` program is not installed" in result.output
+        assert f"all {len(CHAPTER_ORDER) - 1} figure(s) and record(s) match" in result.output
+        require_program("dot")  # reported as a skip here, a failure in CI
     assert f"all {len(CHAPTER_ORDER)} figure(s) and record(s) match" in result.output
 
 
@@ -125,3 +137,30 @@ def test_check_fails_naming_the_recipe_when_a_record_moved(cli, tmp_path):
     result = cli("figures", "preprocessing", "--check", "-q", "--out", str(tmp_path))
     assert result.exit_code == 1
     assert "changed: preprocessing: network_parameters" in result.output
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_check_skips_a_missing_program_unless_the_recipe_was_named(tmp_path, monkeypatch, capsys,
+                                                                   named):  # fmt: skip
+    """Like ``figures``: without Graphviz, ``--check`` over all recipes notes the skip and checks
+    the rest; naming the architecture recipe makes the missing program a failure."""
+    import shutil
+
+    from cookbook.cli.figures import check_figures
+
+    names = ["architecture", "preprocessing"]
+    for name in names:
+        for suffix in (".png", ".json"):
+            shutil.copy(ROOT / "docs" / "figures" / f"{name}{suffix}", tmp_path)
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # a PATH without Graphviz's `dot`
+    if named:
+        with pytest.raises(SystemExit) as raised:
+            check_figures(names, tmp_path, quiet=True, named=True)
+        assert raised.value.code == 1
+        assert "changed: architecture: could not run again" in capsys.readouterr().err
+    else:
+        check_figures(names, tmp_path, quiet=True, named=False)
+        captured = capsys.readouterr()
+        assert "skipped: architecture: Graphviz's `dot` program is not installed" in captured.err
+        assert "all 1 figure(s) and record(s) match (1 skipped: see above)" in captured.out
