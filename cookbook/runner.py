@@ -70,8 +70,8 @@ class Outcome:
 
 
 Report = Callable[[str], None]
-#: Each program's section times in seconds, by program module (``{"binary": {"data": 0.4,
-#: ...}}``): what the runner fills in when asked, for the benchmarks' profile.
+#: Each program's section times in seconds, by program module (``{module: {section:
+#: seconds}}``): what the runner fills in when asked, for the benchmarks' profile.
 Timings = dict[str, dict[str, float]]
 
 
