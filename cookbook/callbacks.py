@@ -16,19 +16,18 @@ import json
 import shutil
 import sys
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import keras
 
 from cookbook.errors import DamagedBackup, ResumeMismatch, Terminated
-from cookbook.io import STOP, atomic_path, write_json
+from cookbook.files import atomic_path, sync_folder, write_json
+from cookbook.process import STOP
+from cookbook.resume import STATE_FILE, describe_differences, read_state
 
 #: Progress lines start once a training has run this long (short runs stay silent).
 PROGRESS_AFTER_S = 5.0
-
-STATE_FILE = "state.json"
 
 
 def network_key(model: keras.Model) -> dict[str, Any]:
@@ -45,54 +44,14 @@ def network_key(model: keras.Model) -> dict[str, Any]:
     return without_names(json.loads(model.to_json()))
 
 
-def describe_differences(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
-    """The keys whose values differ, as ``"epochs 8 -> 2"`` phrases (long values elided)."""
-
-    def short(value: Any) -> str:
-        text = json.dumps(value, sort_keys=True)
-        return text if len(text) <= 40 else "(another configuration)"
-
-    return [
-        f"{key} {short(before.get(key))} -> {short(now.get(key))}"
-        for key in sorted(set(before) | set(now))
-        if before.get(key) != now.get(key)
-    ]
-
-
-def read_state(state_dir: Path) -> dict[str, Any] | None:
-    """The saved state of an interrupted training, checked; ``None`` when there is none.
-
-    Raises :class:`DamagedBackup` when the state exists but cannot be trusted: unreadable JSON,
-    missing keys, a history whose length is not the saved epoch count, or a model file that
-    is missing or not a complete ``.keras`` archive.
-    """
-    path = state_dir / STATE_FILE
-    if not path.exists():
-        return None
-    fix = "start afresh by running without --resume (that discards the unfinished run)"
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        epoch, history, model_file = state["epoch"], state["history"], state["model"]
-        if not isinstance(epoch, int) or any(len(v) != epoch for v in history.values()):
-            raise ValueError("the epoch count and the saved history disagree")
-        with zipfile.ZipFile(state_dir / model_file) as archive:
-            bad = archive.testzip()
-            if bad is not None or "config.json" not in archive.namelist():
-                raise ValueError(f"{model_file} is incomplete")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile) as err:
-        raise DamagedBackup(
-            f"the saved training state in {state_dir} is damaged ({err}); {fix}"
-        ) from err
-    return state
-
-
 class Backup(keras.callbacks.Callback):
     """Save the training state after every epoch; continue from it when asked to resume.
 
     The state is the whole model (weights and optimizer state, as a ``.keras`` file), the
-    number of finished epochs and their history. Each epoch's model goes to a new file and
-    ``state.json``, which names it, is replaced last: whenever the process dies, the state on
-    disk is one finished epoch's, complete.
+    number of finished epochs and their history (the layout is :mod:`cookbook.resume`'s).
+    Each epoch's model goes to a new file, flushed to disk, and ``state.json``, which names
+    it, is replaced last, flushed too: whenever the process dies, even in a power cut, the
+    state on disk is one finished epoch's, complete.
     """
 
     def __init__(self, state_dir: Path, resume: bool) -> None:
@@ -145,7 +104,7 @@ class Backup(keras.callbacks.Callback):
         # disk fails here with a clean OSError, never inside HDF5's C library.
         target = self.state_dir / name
         try:
-            with atomic_path(target) as tmp:
+            with atomic_path(target, durable=True) as tmp:
                 self.model.save(tmp)
         except OSError as err:  # name the backup, not the library's scratch file
             raise OSError(err.errno, err.strerror, str(target)) from err
@@ -155,10 +114,11 @@ class Backup(keras.callbacks.Callback):
             "model": name,
             "identity": self.identity,
         }
-        write_json(self.state_dir / STATE_FILE, state)
+        write_json(self.state_dir / STATE_FILE, state, durable=True)
         for old in self.state_dir.glob("model-*.keras"):
             if old.name != name:
                 old.unlink(missing_ok=True)
+        sync_folder(self.state_dir)
 
     def on_train_end(self, logs: dict | None = None) -> None:
         self.model._initial_epoch = None

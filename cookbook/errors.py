@@ -1,8 +1,8 @@
 """Every error a user can meet, in one family, each with the exit code the CLI gives it.
 
 Exit codes: 0 success, 1 failure (something went wrong while working), 2 usage error (the
-command line asked for something impossible or contradictory), 130 interrupted (Ctrl-C),
-143 terminated (SIGTERM).
+command line asked for something impossible or contradictory), 129 hung up (SIGHUP: the
+terminal closed), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 
 The CLI prints ``error: <message>`` for any :class:`CookbookError` and exits with its
 ``exit_code``; no user mistake ever ends in a traceback.
@@ -10,7 +10,7 @@ The CLI prints ``error: <message>`` for any :class:`CookbookError` and exits wit
 
 from __future__ import annotations
 
-EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 130, 143
+EXIT_FAILURE, EXIT_USAGE, EXIT_HANGUP, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 129, 130, 143
 
 
 class CookbookError(Exception):
@@ -37,7 +37,6 @@ class ProgramMissing(CookbookError):
     """
 
     def __init__(self, program: str, purpose: str, install: str) -> None:
-        self.program = program
         super().__init__(f"{program} is not installed, so {purpose}. Install it ({install}).")
 
 
@@ -53,6 +52,15 @@ def graphviz_missing() -> ProgramMissing:
 
 class RunLocked(CookbookError):
     """Another cookbook process is writing into the same output folder."""
+
+
+class NotOurs(UsageError):
+    """Something in the output folder is not a cookbook run's to replace: a user's own files,
+    a symbolic link, a mount point, a read-only folder. Refused before any training."""
+
+
+class DamagedRecord(CookbookError):
+    """A results record or figure on disk cannot be read (a merge conflict, a truncated file)."""
 
 
 class ResumeMismatch(UsageError):
@@ -75,3 +83,18 @@ class Terminated(Interrupted):
 
     exit_code = EXIT_TERMINATED
     signal_name = "SIGTERM"
+
+
+class Hangup(Interrupted):
+    """SIGHUP (the terminal was closed), handled like Ctrl-C."""
+
+    exit_code = EXIT_HANGUP
+    signal_name = "SIGHUP"
+
+
+def interruption_message(err: BaseException) -> str:
+    """What an interruption did and did not touch (the runner adds the details it knows in
+    the exception's ``cookbook_note``)."""
+    name = getattr(err, "signal_name", "Ctrl-C")
+    detail = getattr(err, "cookbook_note", "") or "nothing was written."
+    return f"interrupted ({name}); {detail}"

@@ -4,8 +4,8 @@ A recipe draws its own figure with plain matplotlib; the runner then calls :func
 which
 
 * stamps the figure, small and grey below its bottom-right corner, with the data source, the
-  seed and the Keras version -- a figure drawn from the offline sample can never pass for one
-  of the real data;
+  seed, the Keras version and the backend it ran on -- a figure drawn from the offline sample
+  can never pass for one of the real data;
 * writes a PNG without timestamps or version metadata, so the same figure gives byte-identical
   files.
 
@@ -22,8 +22,18 @@ from typing import Any
 DPI = 100
 
 
-def stamp_text(data: list[dict[str, Any]], seed: int, keras_version: str) -> str:
-    """The provenance line: each dataset's source (and sample size), the seed, Keras's version.
+#: How the stamp names each backend.
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+
+
+def stamp_text(
+    data: list[dict[str, Any]],
+    seed: int,
+    keras_version: str,
+    backend: dict[str, str] | None = None,
+) -> str:
+    """The provenance line: each dataset's source (and sample size), the seed, Keras's version
+    and the backend's (``{"name": "jax", "version": "0.10.2"}``).
 
     ``data`` is what :func:`cookbook.data.recording` collected, or the record's ``data`` list.
     """
@@ -33,7 +43,11 @@ def stamp_text(data: list[dict[str, Any]], seed: int, keras_version: str) -> str
         if source in ("keras", "sample"):
             size = f" ({entry['size']})" if entry.get("size") else ""
             parts.append(f"{entry['dataset']}: {source} data{size}")
-    return " · ".join([*parts, f"seed {seed}", f"Keras {keras_version}"])
+    keras = f"Keras {keras_version}"
+    if backend:
+        name = BACKEND_NAMES.get(backend["name"], backend["name"])
+        keras += f" on {name} {backend['version']}"
+    return " · ".join([*parts, f"seed {seed}", keras])
 
 
 def save_stamped(figure: Any, path: str | os.PathLike[str], stamp: str) -> Path:

@@ -17,15 +17,22 @@ One section is called ``parameters``: a few plain assignments (``epochs = 3``,
 runs a notebook: every section in order, with chosen values assigned right after the
 ``parameters`` section. That is how ``cookbook train`` hands a recipe its output folder and its
 callbacks without a single line of the program being about it.
+
+Whoever wants to see each section run -- the runner records what each one prints, the
+benchmarks time them -- listens from outside (:func:`listening`, :func:`timed`), as
+:func:`cookbook.data.recording` does for the data: the program and :func:`execute`'s callers
+say nothing about it.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib.util
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +92,28 @@ def read_sections(path: Path) -> list[Section]:
     return sections
 
 
+def parameter_names_of(path: Path) -> list[str]:
+    """The names the ``parameters`` section of the program in ``path`` assigns."""
+    return parameter_names(next(s for s in read_sections(path) if s.name == PARAMETERS))
+
+
+def definition_lines(path: Path, name: str) -> tuple[int, int]:
+    """First and last line of the top-level function or class ``name`` in ``path``, its
+    decorators included (what the docs and the notebooks show of a library function).
+
+    Raises ``LookupError`` when there is none.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in tree.body:
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and node.name == name
+        ):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return first, node.end_lineno or node.lineno
+    raise LookupError(f"no top-level function or class {name!r} in {path}")
+
+
 def parameter_names(section: Section) -> list[str]:
     """The names the ``parameters`` section assigns, in order."""
     names = []
@@ -97,20 +126,47 @@ def parameter_names(section: Section) -> list[str]:
 
 
 Overrides = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
+#: Called as ``listener(program, section)`` around each section that runs (``program`` is
+#: the file's stem, ``"binary"``); it returns the context the section runs in.
+Listener = Callable[[str, str], AbstractContextManager[Any]]
+_listeners: list[Listener] = []
 
 
-def execute(
-    path: Path,
-    overrides: Overrides | None = None,
-    timings: dict[str, float] | None = None,
-) -> dict[str, Any]:
+@contextlib.contextmanager
+def listening(listener: Listener) -> Iterator[None]:
+    """Run every section of every program executed inside the block in ``listener``'s context."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+@contextlib.contextmanager
+def timed() -> Iterator[dict[str, dict[str, float]]]:
+    """Collect the wall time of each section run inside the block, in seconds, as
+    ``{program: {section: seconds}}`` (the benchmarks' profile)."""
+    times: dict[str, dict[str, float]] = {}
+
+    @contextlib.contextmanager
+    def clock(program: str, section: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            times.setdefault(program, {})[section] = time.perf_counter() - started
+
+    with listening(clock):
+        yield times
+
+
+def execute(path: Path, overrides: Overrides | None = None) -> dict[str, Any]:
     """Run the program in ``path`` section by section; return the variables it ended with.
 
     ``overrides`` are assigned right after the ``parameters`` section; each must be a name
     that section assigns. It may also be a function of the variables the program has so far,
     returning the values to assign. Code outside the sections (the module docstring) does not
-    run. Tracebacks point at the right lines of the recipe file. ``timings``, if given,
-    receives each section's wall time in seconds (the benchmarks' profile).
+    run. Tracebacks point at the right lines of the recipe file.
     """
     pending: Overrides | None = overrides or {}
     namespace: dict[str, Any] = {"__name__": "__cookbook_recipe__", "__file__": str(path)}
@@ -118,10 +174,10 @@ def execute(
     for section in sections:
         # Padding with newlines keeps the line numbers of the file in tracebacks.
         code = compile("\n" * (section.first - 1) + section.code, str(path), "exec")
-        started = time.perf_counter()
-        exec(code, namespace)  # noqa: S102 - running the recipe is the point
-        if timings is not None:
-            timings[section.name] = time.perf_counter() - started
+        with contextlib.ExitStack() as around:
+            for listener in list(_listeners):
+                around.enter_context(listener(path.stem, section.name))
+            exec(code, namespace)  # noqa: S102 - running the recipe is the point
         if section.name == PARAMETERS and pending is not None:
             values = pending(namespace) if callable(pending) else dict(pending)
             unknown = set(values) - set(parameter_names(section))

@@ -1,9 +1,9 @@
 """What the command line chose for a run, checked when it is made.
 
 :class:`Settings` never reaches a recipe: the runner turns it into the recipe's own parameters
-(``epochs``, ``seed``, ``folder``, ``callbacks``, ``verbose``) and into the data layer's source
-and size. A value that cannot work is refused here, with a message that names it, before any
-training starts.
+(``epochs``, ``seed``, ``folder``, ``callbacks``) and into the data layer's source and size.
+A value that cannot work is refused here, with a message that names it, before any training
+starts.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from cookbook.errors import UsageError
 
 SOURCES = ("auto", "keras", "sample")
 SIZES = ("tiny", "small", "full")
+BACKENDS = ("tensorflow", "jax", "torch")
 SEED_MAX = 2**32 - 1
 EPOCHS_MAX = 100_000
 
@@ -30,11 +31,14 @@ class Settings:
         seed: seed for every random number generator involved.
         epochs: train every recipe this many epochs (``None`` keeps the chapter's numbers).
         out: folder for the recipes' files; each recipe writes into ``out/<name>/``.
-        verbose: Keras's own progress output (0 none, 2 one line per epoch).
+        echo: show what each program prints (its summaries, Keras's line per epoch) as it
+            prints it; it is recorded either way.
         progress: print a line with the time left during long trainings and searches.
         resume: continue an interrupted run from its last completed epoch.
         download_timeout: give up on the real data after this many seconds (``None``: the
             data layer's default for the source).
+        backend: the Keras backend (``tensorflow``, ``jax``, ``torch``; ``None``: what Keras
+            itself would use). It takes effect when Keras is first imported.
     """
 
     data: str = "auto"
@@ -42,10 +46,11 @@ class Settings:
     seed: int = 0
     epochs: int | None = None
     out: Path = Path("models")
-    verbose: int = 0
+    echo: bool = False
     progress: bool = False
     resume: bool = False
     download_timeout: float | None = None
+    backend: str | None = None
 
     def __post_init__(self) -> None:
         if self.data not in SOURCES:
@@ -58,8 +63,8 @@ class Settings:
             isinstance(self.epochs, int) and 1 <= self.epochs <= EPOCHS_MAX
         ):
             raise UsageError(f"epochs must be from 1 to {EPOCHS_MAX}, not {self.epochs}")
-        if self.verbose not in (0, 1, 2):
-            raise UsageError(f"verbose must be 0, 1 or 2, not {self.verbose}")
+        if self.backend is not None and self.backend not in BACKENDS:
+            raise UsageError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
         timeout = self.download_timeout
         if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= 86400):
             raise UsageError(f"the download timeout must be from 0 to 86400 s, not {timeout}")

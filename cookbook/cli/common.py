@@ -7,6 +7,7 @@ import functools
 import math
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 import click
 
 from cookbook import errors, recipes
-from cookbook.settings import EPOCHS_MAX, SEED_MAX, SIZES, SOURCES
+from cookbook.settings import BACKENDS, EPOCHS_MAX, SEED_MAX, SIZES, SOURCES, Settings
 
 #: The longest path Linux accepts, and the longest name of one folder in it.
 PATH_MAX, NAME_MAX = 4096, 255
@@ -172,10 +173,18 @@ def run_options(
             ),
             click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary."),
             click.option(
+                "--backend",
+                type=click.Choice(BACKENDS),
+                default=None,
+                help="The Keras backend to run on (default: what Keras itself would use, "
+                "KERAS_BACKEND or its keras.json, else tensorflow).",
+            ),
+            click.option(
                 "-v",
                 "--verbose",
                 is_flag=True,
-                help="Show what each program prints, and Keras's line per epoch.",
+                help="Show what each program prints as it prints it: its summaries and "
+                "Keras's line per epoch (recorded either way).",
             ),
             click.option("--debug", is_flag=True, help="Show full tracebacks on errors."),
         ]
@@ -195,9 +204,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except KeyboardInterrupt as err:
-            from cookbook.console import interruption_message
-
-            click.echo(f"\n{interruption_message(err)}", err=True)
+            click.echo(f"\n{errors.interruption_message(err)}", err=True)
             sys.exit(getattr(err, "exit_code", errors.EXIT_INTERRUPTED))
         except errors.CookbookError as err:
             if debug:
@@ -222,3 +229,65 @@ def report_to_stderr(quiet: bool) -> Callable[[str], None]:
             click.echo(line, err=True)
 
     return report
+
+
+def settings_from_options(options: dict[str, Any], **more: Any) -> Settings:
+    """The :class:`Settings` of a run from the shared options (and ``more`` of a command's)."""
+    return Settings(
+        data=options["data"],
+        size=options["size"],
+        seed=options["seed"],
+        epochs=options["epochs"],
+        out=options["out"],
+        echo=options["verbose"],
+        progress=not options["quiet"],
+        download_timeout=options["download_timeout"],
+        backend=options["backend"],
+        **more,
+    )
+
+
+def start_keras(backend: str | None) -> None:
+    """Choose the backend (refusing one that is missing, in one line) and import Keras."""
+    from cookbook.process import choose_backend, import_keras_quietly
+
+    choose_backend(backend)
+    import_keras_quietly()
+
+
+def summary_line(outcome: Any) -> str:
+    """The headline numbers of a finished recipe, and whether its run shows its lesson."""
+    shown = []
+    for key, value in outcome.record.get("results", {}).items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            shown.append(f"{key} {value:.4g}")
+    line = ", ".join(shown[:4])
+    lesson = outcome.lesson
+    if lesson is not None and lesson.applies:
+        line += "; lesson shown" if lesson.holds else f"; lesson NOT shown: {lesson.text()}"
+    return line
+
+
+def finish(outcomes: list, named: bool, what: str, out: Path, started: float, debug: bool) -> None:
+    """Print the summary and the reasons for failures; exit 1 if anything failed.
+
+    A recipe skipped for a missing system program (Graphviz) fails the command only when it
+    was named on the command line; as part of "all recipes" it is reported and skipped. With
+    ``--debug``, a failure that is not one of ours shows its traceback.
+    """
+    done = [o for o in outcomes if o.status == "done"]
+    skipped = [o for o in outcomes if o.status == "skipped"]
+    failed = [o for o in outcomes if o.status == "failed"]
+    elapsed = time.perf_counter() - started
+    line = f"{len(done)} of {len(outcomes)} {what} in {elapsed:.1f} s; files in {out}/"
+    if skipped:
+        line += f"; skipped: {', '.join(o.name for o in skipped)}"
+    click.echo(line)
+    for outcome in skipped:
+        click.echo(f"skipped: {outcome.name}: {outcome.message}", err=True)
+    for outcome in failed:
+        if debug and outcome.details:
+            click.echo(outcome.details.rstrip(), err=True)
+        click.echo(f"error: {outcome.name}: {outcome.message}", err=True)
+    if failed or (skipped and named):
+        sys.exit(errors.EXIT_FAILURE)

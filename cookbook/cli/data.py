@@ -248,12 +248,11 @@ def download(names: tuple[str, ...], mirror: str | None, timeout: float, force: 
 
 def check_regular_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     """Only a regular file can be a dataset: a pipe or a device would be read forever."""
-    import stat
+    from cookbook.files import not_a_regular_file
 
-    mode = os.stat(value).st_mode
-    if not stat.S_ISREG(mode):
-        kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device or special file"
-        raise click.BadParameter(f"{value} is {kind}, not a regular file", ctx, param)
+    why = not_a_regular_file(value)
+    if why:
+        raise click.BadParameter(f"{value} cannot be imported: {why}", ctx, param)
     return value
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -9,26 +11,43 @@ import click
 
 from cookbook import errors
 from cookbook.cli.common import CheckedPath, handle_errors
+from cookbook.files import not_a_regular_file
+
+#: The largest model file ``inspect`` opens; the chapter's are a few megabytes.
+MAX_BYTES = 2 << 30
 
 
 def load_model_safely(path: Path):
     """Load a ``.keras`` file with Keras's ``safe_mode`` on (no arbitrary code from the file).
 
-    A file that is not a complete ``.keras`` archive (truncated, corrupt, or something else
-    renamed) raises a :class:`~cookbook.errors.CookbookError` with one clear sentence.
+    Only a regular file is opened (a device such as ``/dev/zero`` or a named pipe would be
+    read for ever), and only up to :data:`MAX_BYTES`. A file that is not a complete ``.keras``
+    archive (truncated, corrupt, or something else renamed) raises a
+    :class:`~cookbook.errors.CookbookError` with one clear sentence.
     """
     if path.suffix != ".keras":
         raise errors.CookbookError(f"{path} is not a .keras model file (Keras 3's format)")
+    why = not_a_regular_file(path)
+    if why is None and path.stat().st_size > MAX_BYTES:
+        why = f"it is larger than {MAX_BYTES >> 30} GB"
+    if why:
+        raise errors.CookbookError(f"{path} cannot be opened as a model file: {why}")
     if not zipfile.is_zipfile(path):
         raise errors.CookbookError(
             f"{path} is not a valid .keras file (corrupt or truncated); "
             f"train it again with `cookbook train`"
         )
-    from cookbook.runner import import_keras_quietly
+    from cookbook.process import import_keras_quietly
 
     import_keras_quietly()
     import keras
 
+    # Keras imports the packages a model file names (keras_hub, say) through sys.path; under
+    # `python -m cookbook` that starts with the current folder, where anyone may have put a
+    # file of that name. While the model loads, only installed packages may answer.
+    saved = list(sys.path)
+    here = os.getcwd()
+    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != here]
     try:
         return keras.models.load_model(path, safe_mode=True)
     except Exception as err:  # Keras raises many types for a damaged archive
@@ -36,6 +55,8 @@ def load_model_safely(path: Path):
             f"{path} could not be loaded ({type(err).__name__}: {str(err).splitlines()[0]}); "
             f"train it again with `cookbook train`"
         ) from err
+    finally:
+        sys.path[:] = saved
 
 
 @click.command()

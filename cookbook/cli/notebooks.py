@@ -76,7 +76,7 @@ def notebooks(names: tuple[str, ...], docs: Path, check: bool) -> None:
     Each notebook holds the page's program as code cells, in the page's order, and its prose
     as Markdown cells, so a page and its notebook always show the same code.
     """
-    from cookbook.io import write_text
+    from cookbook.files import write_text
 
     stale = []
     for path, text in expected_notebooks(docs, list(names)).items():

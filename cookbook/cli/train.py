@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import click
 
-from cookbook import errors
-from cookbook.cli.common import handle_errors, report_to_stderr, run_options, validate_names
-
-
-def summary_line(record: dict) -> str:
-    """The headline numbers of a results record, for the progress line."""
-    shown = []
-    for key, value in record.get("results", {}).items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            shown.append(f"{key} {value:.4g}")
-    return ", ".join(shown[:4])
-
-
-def finish(outcomes: list, named: bool, what: str, out: Path, started: float) -> None:
-    """Print the summary and the reasons for failures; exit 1 if anything failed.
-
-    A recipe skipped for a missing system program (Graphviz) fails the command only when it
-    was named on the command line; as part of "all recipes" it is reported and skipped.
-    """
-    done = [o for o in outcomes if o.status == "done"]
-    skipped = [o for o in outcomes if o.status == "skipped"]
-    failed = [o for o in outcomes if o.status == "failed"]
-    elapsed = time.perf_counter() - started
-    line = f"{len(done)} of {len(outcomes)} {what} in {elapsed:.1f} s; files in {out}/"
-    if skipped:
-        line += f"; skipped: {', '.join(o.name for o in skipped)}"
-    click.echo(line)
-    for outcome in skipped:
-        click.echo(f"skipped: {outcome.name}: {outcome.message}", err=True)
-    for outcome in failed:
-        click.echo(f"error: {outcome.name}: {outcome.message}", err=True)
-    if failed or (skipped and named):
-        sys.exit(errors.EXIT_FAILURE)
+from cookbook.cli.common import (
+    finish,
+    handle_errors,
+    report_to_stderr,
+    run_options,
+    settings_from_options,
+    start_keras,
+    summary_line,
+    validate_names,
+)
 
 
 @click.command()
@@ -53,50 +29,31 @@ def finish(outcomes: list, named: bool, what: str, out: Path, started: float) ->
     help="Continue an interrupted run from its last finished epoch (same options as before).",
 )
 @handle_errors
-def train(
-    names: tuple[str, ...],
-    all_: bool,
-    data: str,
-    size: str,
-    epochs: int | None,
-    seed: int,
-    out: Path,
-    download_timeout: float | None,
-    quiet: bool,
-    verbose: bool,
-    debug: bool,
-    resume: bool,
-) -> None:
+def train(names: tuple[str, ...], all_: bool, resume: bool, **options: object) -> None:
     """Train recipes and write their model files, figure and a results record.
 
     \b
     Examples:
       cookbook train binary                    one recipe, the chapter's settings
+      cookbook train binary -v                 ... showing what the program prints
       cookbook train early-stopping            writes models/early-stopping/best_model.keras
       cookbook train --all --data sample -q    everything, offline
       cookbook train lstm --epochs 1           a quick look
+      cookbook train binary --backend jax      on JAX instead of TensorFlow
 
     Each recipe's files appear in OUT/NAME/ all at once when it finishes: its .keras model
-    file(s), its figure and results.json (per-epoch metrics, results, data source and size,
-    seed, library versions, wall time). Until then OUT/NAME/ keeps the previous complete run.
-    An interrupted training that can resume keeps its progress in OUT/PROGRAM.partial/.
+    file(s), its figure and results.json (per-epoch metrics, what each part of the program
+    printed, results, data source and size, seed, backend and library versions, wall time).
+    Until then OUT/NAME/ keeps the previous complete run; a folder there that is not a
+    cookbook run (your own files, a link, a mount point) is refused before training. An
+    interrupted training that can resume keeps its progress in OUT/PROGRAM.partial/.
     """
     chosen = validate_names(names, all_)
     from cookbook import runner
-    from cookbook.settings import Settings
 
-    settings = Settings(
-        data=data,
-        size=size,
-        seed=seed,
-        epochs=epochs,
-        out=out,
-        verbose=2 if verbose else 0,
-        progress=not quiet,
-        resume=resume,
-        download_timeout=download_timeout,
-    )
-    runner.import_keras_quietly()
+    settings = settings_from_options(options, resume=resume)
+    start_keras(settings.backend)
+    quiet = bool(options["quiet"])
     position = iter(range(1, len(chosen) + 1))
 
     def announce(group: list[str]) -> None:
@@ -111,7 +68,7 @@ def train(
         for outcome in outcomes:
             if outcome.status == "done":
                 click.echo(
-                    f"  {outcome.name}: done in {outcome.seconds:.1f} s "
-                    f"({summary_line(outcome.record)})"
+                    f"  {outcome.name}: done in {outcome.seconds:.1f} s ({summary_line(outcome)})"
                 )
-    finish(outcomes, bool(names), "recipe(s) trained", out, started)
+    out = Path(settings.out)
+    finish(outcomes, bool(names), "recipe(s) trained", out, started, bool(options["debug"]))

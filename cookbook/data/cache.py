@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from cookbook.files import atomic_path, sha256
+
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
 #: Give up on a download after this many seconds in all (connecting included).
@@ -69,21 +71,14 @@ class DownloadError(Exception):
     """A dataset could not be fetched (network, timeout, or a file that fails its hash).
 
     ``str(err)`` is one line meant for a reader: ``could not download URL: reason``.
-    ``url`` is the address tried and ``reason`` the plain-words cause, for callers that
-    build their own message.
     """
-
-    def __init__(self, message: str, *, url: str = "", reason: str = "") -> None:
-        super().__init__(message)
-        self.url = url
-        self.reason = reason or message
 
 
 class HashMismatch(DownloadError):
     """The bytes arrived, but they are not the file Keras expects."""
 
-    def __init__(self, message: str, *, expected: str, actual: str, url: str = "") -> None:
-        super().__init__(message, url=url)
+    def __init__(self, message: str, *, expected: str, actual: str) -> None:
+        super().__init__(message)
         self.expected = expected
         self.actual = actual
 
@@ -91,18 +86,13 @@ class HashMismatch(DownloadError):
 class WrongFile(Exception):
     """A file offered to :func:`import_file` is not the dataset file Keras expects.
 
-    ``expected`` and ``actual`` are the two SHA-256 digests; ``matches`` names the dataset the
-    file *is*, when it is one of the others (an ``mnist.npz`` offered as ``imdb``).
+    Its message shows the two SHA-256 digests and, when the file is one of the other
+    datasets (an ``mnist.npz`` offered as ``imdb``), names it (``matches``).
     """
 
     def __init__(
         self, source: Path, name: str, expected: str, actual: str, matches: str | None = None
     ) -> None:
-        self.source = source
-        self.name = name
-        self.expected = expected
-        self.actual = actual
-        self.matches = matches
         lines = [
             f"{source} is not the {FILES[name].fname} Keras expects; nothing was copied.",
             f"  expected SHA-256: {expected}",
@@ -149,15 +139,6 @@ def cached_path(name: str) -> Path:
     return cache_dir() / FILES[name].fname
 
 
-def sha256(path: Path, chunk: int = 1 << 20) -> str:
-    """The SHA-256 of a file, read in chunks (whole dataset files)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def is_cached(name: str) -> bool:
     """True when the cache holds the dataset file and its hash is the one Keras expects."""
     path = cached_path(name)
@@ -192,27 +173,17 @@ def _publish_verified(name: str, fill: Callable[[BinaryIO], str], origin: str) -
     """
     spec = FILES[name]
     target = cached_path(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{spec.fname}.", suffix=".part", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
+    with atomic_path(target, durable=True) as tmp:
+        with open(tmp, "wb") as out:
             actual = fill(out)
-            out.flush()
-            os.fsync(out.fileno())
         if actual != spec.sha256:
             raise HashMismatch(
                 f"{origin} is not the {spec.fname} Keras expects "
                 f"(SHA-256 {actual}, expected {spec.sha256})",
                 expected=spec.sha256,
                 actual=actual,
-                url=origin,
             )
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; the cache is normally world-readable
-        os.replace(tmp, target)
-        return target
-    finally:
-        tmp.unlink(missing_ok=True)
+    return target
 
 
 def _reason(err: BaseException, url: str, timeout: float) -> str:
@@ -292,7 +263,7 @@ def download(
                     progress(done, total)
             if total is not None and done != total:
                 reason = f"the connection closed after {done} of {total} bytes"
-                raise DownloadError(f"could not download {url}: {reason}", url=url, reason=reason)
+                raise DownloadError(f"could not download {url}: {reason}")
         return digest.hexdigest()
 
     try:
@@ -310,7 +281,7 @@ def download(
     except (OSError, http.client.HTTPException, ValueError) as err:
         # URLError and timeouts are OSErrors; a malformed address is a ValueError.
         reason = _reason(err, url, timeout)
-        raise DownloadError(f"could not download {url}: {reason}", url=url, reason=reason) from err
+        raise DownloadError(f"could not download {url}: {reason}") from err
 
 
 def infer_name(path: Path) -> str | None:

@@ -2,13 +2,16 @@
 
 The CLI knows recipes only through this table. It is plain data, so ``cookbook list`` and
 ``cookbook --help`` answer without importing TensorFlow; a recipe's program runs only when the
-recipe does (see :mod:`cookbook.program`). Adding a recipe is one module, one line here, and
-one docs page.
+recipe does (see :mod:`cookbook.program`). Adding a recipe is one program, one line here, its
+lesson check (:mod:`cookbook.lessons`), its translation table (``recipes/zh/``), two pages
+(``docs/recipes/NAME.md`` and ``NAME.zh.md``) with their nav lines in ``mkdocs.yml``, and its
+committed figure, record and notebooks.
 
 Every recipe program follows the same conventions, which the runner and the tests rely on:
 
 * its ``parameters`` section assigns, of ``epochs``, ``seed``, ``folder``, ``callbacks`` and
-  ``verbose``, those it uses, with the same meaning in every recipe;
+  ``verbose``, those it uses, with the same meaning in every recipe (the runner sets all but
+  ``verbose``: what a program prints at its own setting is recorded, and shown by ``-v``);
 * it writes its files into ``folder`` only;
 * it ends with ``results`` (a dict of the numbers it prints) and its figure in a variable
   (``figure`` unless the entry says otherwise); a recipe that trains keeps ``fit``'s return
@@ -37,7 +40,7 @@ class Entry(NamedTuple):
         resumable: one ``fit`` that ``--resume`` can continue after an interruption.
         sizes: parameter values for each ``--size`` (rows of generated data, subsets).
         epochs: the parameters that ``--epochs N`` sets (default ``{"epochs": N}``).
-        fits: how many networks the program trains, from its parameters (for progress).
+        fit_count: how many networks the program trains, from its parameters (progress).
         needs: system programs the recipe cannot run without.
         cost: how long it runs, roughly, against the quickest (parallel runs start the
             costliest first, so that no worker is left with a long one at the end).
@@ -52,7 +55,7 @@ class Entry(NamedTuple):
     resumable: bool = False
     sizes: dict[str, dict[str, Any]] = {}
     epochs: Callable[[int], dict[str, Any]] = lambda n: {"epochs": n}
-    fits: Callable[[dict[str, Any]], int] | None = None
+    fit_count: Callable[[dict[str, Any]], int] | None = None
     needs: tuple[str, ...] = ()
     cost: int = 1
 
@@ -95,7 +98,7 @@ RECIPES: tuple[Entry, ...] = (
     Entry("tuning", "tuning", "Tuning hyperparameters with a grid search",
           dataset="make_classification",
           sizes={"tiny": {"rows": 150}, "small": {"rows": 1500}, "full": {"rows": 10000}},
-          epochs=lambda n: {"epoch_choices": (n,)}, fits=_grid_size, cost=10),
+          epochs=lambda n: {"epoch_choices": (n,)}, fit_count=_grid_size, cost=10),
     Entry("loss-history", "history", "Plotting the loss history", dataset="imdb",
           figure="loss_figure", hidden=("accuracy_figure",), resumable=True, cost=2),
     Entry("architecture", "architecture", "Drawing a network's architecture",
