@@ -326,15 +326,17 @@ class LastWrite:
 
 
 def not_a_regular_file(path: Path) -> str | None:
-    """Why ``path`` cannot be read as an ordinary file (a device, a pipe, a folder), or None.
+    """Why ``path`` cannot be read as an ordinary file, as the rest of a sentence about it
+    (``"is a named pipe, not a regular file"``), or ``None`` when it can.
 
     Reading ``/dev/zero`` or a named pipe never ends; this is checked before opening."""
     try:
         info = os.stat(path)
     except OSError as err:
-        return err.strerror or str(err)
+        return f"cannot be read ({err.strerror or err})"
+    if stat.S_ISREG(info.st_mode):
+        return None
     if stat.S_ISDIR(info.st_mode):
-        return "it is a folder"
-    if not stat.S_ISREG(info.st_mode):
-        return "it is not a regular file (a device, a pipe or a socket)"
-    return None
+        return "is a folder, not a regular file"
+    kind = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a device or special file"
+    return f"is {kind}, not a regular file"

@@ -37,7 +37,7 @@ RUN_FILE = "run.json"
 BACKUP_FOLDER = "backup"
 STATE_FILE = "state.json"
 #: How to start afresh, said after every problem with an unfinished run.
-AFRESH = "run without --resume to start afresh (that discards the unfinished run)"
+AFRESH = "start afresh by running without --resume (that discards the unfinished run)"
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,13 @@ def prepare(
         )
         report(f"note: nothing to resume for {name} ({where}); starting afresh")
     elif resume:
-        before = _read_json_object(partial.run_file, "the interrupted run's settings")
+        try:
+            before = _read_json_object(partial.run_file)
+        except ValueError as err:
+            raise DamagedBackup(
+                f"the interrupted run's settings in {partial.run_file} are damaged ({err}); "
+                "run without --resume to start afresh"
+            ) from err
         differences = describe_differences(before, identity)
         if differences:
             raise ResumeMismatch(
@@ -146,14 +152,15 @@ def prepare(
     return False
 
 
-def _read_json_object(path: Path, what: str) -> dict[str, Any]:
-    """A JSON object from ``path``, or :class:`DamagedBackup` naming the file."""
+def _read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path``; ``ValueError`` saying why not (unreadable, not JSON, too
+    deeply nested, not an object)."""
     try:
         value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as err:
-        raise DamagedBackup(f"{what} in {path} are damaged ({_short(err)}); {AFRESH}") from err
+        raise ValueError(_short(err)) from err
     if not isinstance(value, dict):
-        raise DamagedBackup(f"{what} in {path} are damaged (not a JSON object); {AFRESH}")
+        raise ValueError("not a JSON object")
     return value
 
 
@@ -199,8 +206,8 @@ def read_state(backup: Path) -> dict[str, Any] | None:
     path = backup / STATE_FILE
     if not path.exists():
         return None
-    state = _read_json_object(path, "the saved training state")
     try:
+        state = _read_json_object(path)
         _check_state(state)
         with zipfile.ZipFile(backup / state["model"]) as archive:
             bad = archive.testzip()
@@ -208,7 +215,7 @@ def read_state(backup: Path) -> dict[str, Any] | None:
                 raise ValueError(f"{state['model']} is incomplete")
     except (OSError, ValueError, zipfile.BadZipFile) as err:
         raise DamagedBackup(
-            f"the saved training state in {path} is damaged ({_short(err)}); {AFRESH}"
+            f"the saved training state in {backup} is damaged ({_short(err)}); {AFRESH}"
         ) from err
     return state
 

@@ -83,6 +83,49 @@ INSTALL_HINTS = {
 }
 
 
+#: The options of a quick offline run: tiny sample data, no progress lines.
+TINY = ("--data", "sample", "--size", "tiny", "-q")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones too) by relative path, with its bytes; ``{}``
+    when the folder does not exist."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def interrupt_training(monkeypatch, epochs: int = 1, kind: type[BaseException] = KeyboardInterrupt):
+    """Make the next training raise ``kind`` (Ctrl-C) at the end of its epoch ``epochs``,
+    exactly where a real Ctrl-C lands between two epochs: a callback added to those the
+    runner hands the program."""
+    import keras
+
+    from cookbook import execution
+
+    original = execution.make_callbacks
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch + 1 >= epochs:
+                raise kind()
+
+    def with_interrupt(*args, **kwargs):
+        return [*original(*args, **kwargs), Interrupt()]
+
+    monkeypatch.setattr(execution, "make_callbacks", with_interrupt)
+
+
+@pytest.fixture
+def interrupt_at(monkeypatch):
+    """``interrupt_at(n)``: the next training is interrupted (Ctrl-C) after its epoch ``n``."""
+    return lambda epochs, kind=KeyboardInterrupt: interrupt_training(monkeypatch, epochs, kind)
+
+
 def tiny_settings(out: Path, **changes: object):
     """Settings for a quick offline run into ``out``: tiny sample data, no progress lines."""
     from cookbook.settings import Settings

@@ -20,9 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import require_program
-
-TINY = ("--data", "sample", "--size", "tiny", "-q")
+from conftest import TINY, require_program
 
 
 def cookbook_process(*args: str, env: dict | None = None, limit: int | None = None, **kwargs):
@@ -147,20 +145,20 @@ def test_full_disk_while_saving_a_figure_keeps_the_old_pair(tmp_path):
 
 
 def test_full_disk_while_writing_the_record_keeps_the_old_pair(cli, tmp_path, monkeypatch):
-    from cookbook import io
+    from cookbook import files
 
     out = tmp_path / "figures"
     args = ("figures", "binary", *TINY, "--epochs", "1", "--out", str(out))
     assert cli(*args).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real_replace = io.os.replace
+    real_replace = files.os.replace
 
     def no_room(self, text, encoding=None):
         raise OSError(errno.ENOSPC, "No space left on device", str(self))
 
     monkeypatch.setattr(Path, "write_text", no_room)
     result = cli(*args, "--seed", "2")
-    monkeypatch.setattr(io.os, "replace", real_replace)
+    monkeypatch.setattr(files.os, "replace", real_replace)
     assert result.exit_code == 1
     assert "No space left on device while writing" in result.output
     assert ".binary." in result.output and ".tmp.json" in result.output
@@ -181,13 +179,14 @@ def test_a_named_recipe_needing_a_missing_program_fails_others_still_run(tmp_pat
 
 
 def test_the_summary_skips_a_missing_program_when_not_named():
-    from cookbook.cli.train import finish
+    from cookbook.cli.common import finish
     from cookbook.runner import Outcome
 
     outcomes = [Outcome("binary", "done"), Outcome("architecture", "skipped", message="no dot")]
-    finish(outcomes, named=False, what="figure(s)", out=Path("docs/figures"), started=0.0)
+    where = {"what": "figure(s)", "out": Path("docs/figures"), "started": 0.0, "debug": False}
+    finish(outcomes, named=False, **where)
     with pytest.raises(SystemExit) as raised:
-        finish(outcomes, named=True, what="figure(s)", out=Path("docs/figures"), started=0.0)
+        finish(outcomes, named=True, **where)
     assert raised.value.code == 1
 
 

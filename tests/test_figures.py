@@ -11,11 +11,9 @@ import json
 
 import matplotlib.image as mpimg
 import pytest
-from conftest import CHAPTER_ORDER, ROOT, is_png
+from conftest import CHAPTER_ORDER, ROOT, TINY, is_png
 
-from cookbook import records
-
-TINY = ("--data", "sample", "--size", "tiny", "-q")
+from cookbook import files, records
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +43,7 @@ def test_each_figure_is_a_png_with_its_record(drawn):
         assert image.std() > 0.01, "the figure must not be blank"
         record = json.loads((out / "first" / f"{name}.json").read_text())
         assert record["recipe"] == name and record["seed"] == 0
-        assert record["figure"]["sha256"] == __import__("cookbook.runner").runner.sha256(png)
+        assert record["figure"]["sha256"] == files.sha256(png)
         assert "wall_time_s" not in record  # committed records hold no per-run noise
 
 
@@ -140,13 +138,14 @@ def test_check_fails_naming_the_recipe_when_a_record_moved(cli, tmp_path):
 
 
 @pytest.mark.parametrize("named", [False, True])
-def test_check_skips_a_missing_program_unless_the_recipe_was_named(tmp_path, monkeypatch, capsys,
+def test_check_skips_a_missing_program_unless_the_recipe_was_named(cli, tmp_path, monkeypatch,
                                                                    named):  # fmt: skip
     """Like ``figures``: without Graphviz, ``--check`` over all recipes notes the skip and checks
     the rest; naming the architecture recipe makes the missing program a failure."""
     import shutil
 
-    from cookbook.cli.figures import check_figures
+    from cookbook import runner
+    from cookbook.settings import Settings
 
     names = ["architecture", "preprocessing"]
     for name in names:
@@ -155,12 +154,12 @@ def test_check_skips_a_missing_program_unless_the_recipe_was_named(tmp_path, mon
     (tmp_path / "bin").mkdir()
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # a PATH without Graphviz's `dot`
     if named:
-        with pytest.raises(SystemExit) as raised:
-            check_figures(names, tmp_path, quiet=True, named=True)
-        assert raised.value.code == 1
-        assert "changed: architecture: could not run again" in capsys.readouterr().err
+        result = cli("figures", *names, "--check", "-q", "--out", str(tmp_path))
+        assert result.exit_code == 1
+        assert "changed: architecture: could not run again" in result.output
     else:
-        check_figures(names, tmp_path, quiet=True, named=False)
-        captured = capsys.readouterr()
-        assert "skipped: architecture: Graphviz's `dot` program is not installed" in captured.err
-        assert "all 1 figure(s) and record(s) match (1 skipped: see above)" in captured.out
+        report = runner.check_figures(names, tmp_path, Settings(), named=False)
+        assert report.skipped == [
+            "architecture: " + next(iter(report.skipped)).split(": ", 1)[1]
+        ] and "Graphviz's `dot` program is not installed" in report.skipped[0]
+        assert report.problems == {"preprocessing": []}

@@ -13,40 +13,11 @@ import os
 import signal
 from pathlib import Path
 
-import keras
 import pytest
 
-from cookbook import io, runner
+from conftest import TINY, snapshot
 
-TINY = ("--data", "sample", "--size", "tiny", "-q")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-@pytest.fixture
-def interrupt_at(monkeypatch):
-    """``interrupt_at(n)``: the next training is interrupted (Ctrl-C) after its epoch ``n``."""
-
-    def arm(epochs: int) -> None:
-        original = runner.make_callbacks
-
-        class CtrlC(keras.callbacks.Callback):
-            def on_epoch_end(self, epoch, logs=None):
-                if epoch + 1 >= epochs:
-                    raise KeyboardInterrupt
-
-        def with_interrupt(*args, **kwargs):
-            return [*original(*args, **kwargs), CtrlC()]
-
-        monkeypatch.setattr(runner, "make_callbacks", with_interrupt)
-
-    return arm
-
+from cookbook import files
 
 def train(cli, out: Path, *args: str):
     return cli("train", "binary", *TINY, "--out", str(out), *args)
@@ -160,19 +131,19 @@ def test_ctrl_c_during_publishing_lands_after_the_swap(cli, tmp_path, monkeypatc
     """Ctrl-C is held back while a run folder replaces the old one: the folder is all old or,
     as here, all new -- never a new model beside an old record."""
     assert train(cli, tmp_path, "--epochs", "1").exit_code == 0
-    real_exchange = io._exchange
+    real_exchange = files._exchange
 
     def ctrl_c_during(first, second):
         os.kill(os.getpid(), signal.SIGINT)  # arrives while signals are held back
         return real_exchange(first, second)
 
-    monkeypatch.setattr(io, "_exchange", ctrl_c_during)
+    monkeypatch.setattr(files, "_exchange", ctrl_c_during)
     result = train(cli, tmp_path, "--epochs", "2", "--seed", "5")
     assert result.exit_code == 130
     record = json.loads((tmp_path / "binary" / "results.json").read_text())
     assert record["seed"] == 5 and record["epochs"] == 2
-    files = sorted(p.name for p in (tmp_path / "binary").iterdir())
-    assert files == sorted([*record["files"], "results.json"])
+    published = sorted(p.name for p in (tmp_path / "binary").iterdir())
+    assert published == sorted([*record["files"], "results.json"])
 
 
 def test_ctrl_c_between_a_figure_and_its_record_lands_after_both(cli, tmp_path, monkeypatch):
@@ -188,16 +159,16 @@ def test_ctrl_c_between_a_figure_and_its_record_lands_after_both(cli, tmp_path, 
         if len(calls) == 1:
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(io.os, "replace", ctrl_c_after_first)
+    monkeypatch.setattr(files.os, "replace", ctrl_c_after_first)
     result = cli(*args, "--seed", "4")
     assert result.exit_code == 130
     record = json.loads((out / "preprocessing.json").read_text())
     assert record["seed"] == 4  # the record was published with its figure
-    assert record["figure"]["sha256"] == runner.sha256(out / "preprocessing.png")
+    assert record["figure"]["sha256"] == files.sha256(out / "preprocessing.png")
 
 
 def test_a_second_run_on_the_same_output_is_refused_at_once(cli, tmp_path):
-    with io.lock(tmp_path / ".binary.lock", "models/binary"):
+    with files.lock(tmp_path / ".binary.lock", "models/binary"):
         result = train(cli, tmp_path, "--epochs", "1")
     assert result.exit_code == 1
     assert "in use by another cookbook run" in result.output
@@ -218,7 +189,7 @@ def test_folder_swap_without_exchange_recovers_after_a_crash(tmp_path, monkeypat
     (target / "old.txt").write_text("old")
     new.mkdir()
     (new / "new.txt").write_text("new")
-    monkeypatch.setattr(io, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(files, "_exchange", lambda first, second: False)
     real_replace = os.replace
 
     def crash_before_second(source, destination):
@@ -226,12 +197,12 @@ def test_folder_swap_without_exchange_recovers_after_a_crash(tmp_path, monkeypat
             raise SystemExit("killed between the two renames")
         real_replace(source, destination)
 
-    monkeypatch.setattr(io.os, "replace", crash_before_second)
+    monkeypatch.setattr(files.os, "replace", crash_before_second)
     with pytest.raises(SystemExit):
-        io.replace_folder(new, target)
+        files.replace_folder(new, target)
     assert not target.exists()  # the crash window: the old folder is aside
-    monkeypatch.setattr(io.os, "replace", real_replace)
-    io.recover_folder(target)
+    monkeypatch.setattr(files.os, "replace", real_replace)
+    files.recover_folder(target)
     assert (target / "old.txt").read_text() == "old"
-    io.replace_folder(new, target)
+    files.replace_folder(new, target)
     assert sorted(p.name for p in target.iterdir()) == ["new.txt"]

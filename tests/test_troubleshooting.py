@@ -16,11 +16,9 @@ from pathlib import Path
 
 import keras
 import pytest
-from conftest import ROOT
+from conftest import ROOT, TINY, interrupt_training
 
-from cookbook import errors, io, runner
-
-TINY = ("--data", "sample", "--size", "tiny", "-q")
+from cookbook import errors, files
 PAGE = ROOT / "docs" / "troubleshooting.md"
 ROW_RE = re.compile(r"^\|(?P<cells>.*<!-- row: (?P<id>[\w-]+) -->.*)\|\s*$", re.M)
 
@@ -35,16 +33,6 @@ def rows() -> dict[str, tuple[list[str], int]]:
         parts = [p.strip() for p in message.replace("\\|", "|").split("…") if p.strip()]
         found[match["id"]] = (parts, int(cells[-1]))
     return found
-
-
-def interrupt_after_first_epoch(monkeypatch, kind: type[BaseException] = KeyboardInterrupt):
-    original = runner.make_callbacks
-
-    class Interrupt(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            raise kind()
-
-    monkeypatch.setattr(runner, "make_callbacks", lambda *a, **k: [*original(*a, **k), Interrupt()])
 
 
 def scenario_misspelled(cli, tmp_path, monkeypatch):
@@ -194,27 +182,27 @@ def scenario_one_fails(cli, tmp_path, monkeypatch):
 
 
 def scenario_ctrl_c_resumable(cli, tmp_path, monkeypatch):
-    interrupt_after_first_epoch(monkeypatch)
+    interrupt_training(monkeypatch)
     return cli("train", "binary", *TINY, "--out", str(tmp_path))
 
 
 def scenario_ctrl_c_fresh(cli, tmp_path, monkeypatch):
-    interrupt_after_first_epoch(monkeypatch)
+    interrupt_training(monkeypatch)
     return cli("train", "early-stopping", *TINY, "--out", str(tmp_path))
 
 
 def scenario_sigterm(cli, tmp_path, monkeypatch):
-    interrupt_after_first_epoch(monkeypatch, errors.Terminated)
+    interrupt_training(monkeypatch, 1, errors.Terminated)
     return cli("train", "binary", *TINY, "--out", str(tmp_path))
 
 
 def scenario_ctrl_c_figures(cli, tmp_path, monkeypatch):
-    interrupt_after_first_epoch(monkeypatch)
+    interrupt_training(monkeypatch)
     return cli("figures", "binary", *TINY, "--out", str(tmp_path))
 
 
 def scenario_resume_other(cli, tmp_path, monkeypatch):
-    interrupt_after_first_epoch(monkeypatch)
+    interrupt_training(monkeypatch)
     cli("train", "binary", *TINY, "--out", str(tmp_path))
     monkeypatch.undo()
     return cli("train", "binary", *TINY, "--seed", "1", "--resume", "--out", str(tmp_path))
@@ -225,7 +213,7 @@ def scenario_resume_nothing(cli, tmp_path, monkeypatch):
 
 
 def scenario_backup_damaged(cli, tmp_path, monkeypatch):
-    interrupt_after_first_epoch(monkeypatch)
+    interrupt_training(monkeypatch)
     cli("train", "binary", *TINY, "--out", str(tmp_path))
     monkeypatch.undo()
     (tmp_path / "binary.partial/.resume/backup/state.json").write_text("{")
@@ -233,7 +221,7 @@ def scenario_backup_damaged(cli, tmp_path, monkeypatch):
 
 
 def scenario_locked(cli, tmp_path, monkeypatch):
-    with io.lock(tmp_path / ".binary.lock", str(tmp_path / "binary")):
+    with files.lock(tmp_path / ".binary.lock", str(tmp_path / "binary")):
         return cli("train", "binary", *TINY, "--out", str(tmp_path))
 
 

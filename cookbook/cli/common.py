@@ -261,11 +261,11 @@ def summary_line(outcome: Any) -> str:
     for key, value in outcome.record.get("results", {}).items():
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             shown.append(f"{key} {value:.4g}")
-    line = ", ".join(shown[:4])
+    parts = [", ".join(shown[:4])] if shown else []
     lesson = outcome.lesson
     if lesson is not None and lesson.applies:
-        line += "; lesson shown" if lesson.holds else f"; lesson NOT shown: {lesson.text()}"
-    return line
+        parts.append("lesson shown" if lesson.holds else f"lesson NOT shown: {lesson.text()}")
+    return "; ".join(parts)
 
 
 def finish(outcomes: list, named: bool, what: str, out: Path, started: float, debug: bool) -> None:

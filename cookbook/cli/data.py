@@ -252,7 +252,7 @@ def check_regular_file(ctx: click.Context, param: click.Parameter, value: Path) 
 
     why = not_a_regular_file(value)
     if why:
-        raise click.BadParameter(f"{value} cannot be imported: {why}", ctx, param)
+        raise click.BadParameter(f"{value} {why}", ctx, param)
     return value
 
 

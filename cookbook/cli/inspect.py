@@ -29,9 +29,9 @@ def load_model_safely(path: Path):
         raise errors.CookbookError(f"{path} is not a .keras model file (Keras 3's format)")
     why = not_a_regular_file(path)
     if why is None and path.stat().st_size > MAX_BYTES:
-        why = f"it is larger than {MAX_BYTES >> 30} GB"
+        why = f"is larger than {MAX_BYTES >> 30} GB, more than any model of the chapter"
     if why:
-        raise errors.CookbookError(f"{path} cannot be opened as a model file: {why}")
+        raise errors.CookbookError(f"{path} {why}, so it is not opened as a model file")
     if not zipfile.is_zipfile(path):
         raise errors.CookbookError(
             f"{path} is not a valid .keras file (corrupt or truncated); "
