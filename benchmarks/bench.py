@@ -271,9 +271,9 @@ def peak_rss_mb() -> float:
 
 def measure_one(side: str, case: str, epochs: int) -> None:
     """Child process: run one case on one side, print its measurements as one JSON line."""
-    from cookbook import runner
+    from cookbook.process import import_keras_quietly
 
-    runner.import_keras_quietly()
+    import_keras_quietly()
     import keras
     import matplotlib
 
@@ -402,10 +402,11 @@ def rounded(value: float | str, digits: int) -> float | str:
 
 def write_record(path: Path, epochs: int, rows: list[list[Any]], commands: dict) -> None:
     """The JSON record the docs' ``<!-- table: benchmarks -->`` shows."""
-    from cookbook import runner
-    from cookbook.io import write_json
+    from cookbook import records
+    from cookbook.files import write_json
+    from cookbook.process import import_keras_quietly
 
-    runner.import_keras_quietly()
+    import_keras_quietly()
     command = "python benchmarks/bench.py " + " ".join(sys.argv[1:])
     plural = "" if epochs == 1 else "s"
     write_json(
@@ -419,7 +420,7 @@ def write_record(path: Path, epochs: int, rows: list[list[Any]], commands: dict)
             "columns": COLUMNS,
             "rows": rows,
             "machine": describe(),
-            "versions": runner.versions(),
+            "versions": records.versions(),
             "commands": commands,
         },
     )

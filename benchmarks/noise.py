@@ -154,7 +154,7 @@ def main() -> None:
     print("largest relative difference:", {k: f"{v:.2g}" for k, v in worst.items()})
     print("largest absolute difference:", {k: f"{v:.2g}" for k, v in worst_abs.items()})
     if args.json:
-        from cookbook.io import write_json
+        from cookbook.files import write_json
 
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from machine import describe

@@ -21,7 +21,8 @@ phases:
 * **runner** -- the rest of the wall time: the runner's work around the program (records,
   stamping and writing the figure, locks).
 
-The section times come from the runner itself (its ``timings`` argument); the split of
+The section times come from the program runner itself (:func:`cookbook.program.timed`); the
+split of
 ``fit`` comes from benchmark-only instrumentation (:mod:`fits`). Nothing here is a test:
 read the figures, do not assert them.
 """
@@ -99,8 +100,8 @@ class Group:
 
 class Tracker:
     """Which program and section run now: ``announce`` for the runner, ``where`` for the fit
-    timer. The section is the first one the runner has not yet timed (``timings`` gets each
-    section's time as it ends, in file order)."""
+    timer. The section is the first one not yet timed (``timings`` gets each section's time
+    as it ends, in file order)."""
 
     def __init__(self, timings: dict[str, dict[str, float]]) -> None:
         self.timings = timings
@@ -143,9 +144,9 @@ def phase_seconds(group: Group) -> dict[str, float]:
 def import_libraries() -> float:
     """Import TensorFlow, Keras and matplotlib as ``cookbook figures`` does; the seconds."""
     started = time.perf_counter()
-    from cookbook import runner
+    from cookbook.process import import_keras_quietly
 
-    runner.import_keras_quietly()
+    import_keras_quietly()
     import matplotlib
 
     matplotlib.use("Agg")
@@ -156,15 +157,15 @@ def import_libraries() -> float:
 
 def run_groups(names: list[str], size: str) -> list[Group]:
     """Run ``cookbook figures --data sample --size SIZE NAMES`` here, timing every group."""
-    from cookbook import runner
+    from cookbook import program, runner
     from cookbook.settings import Settings
 
-    timings: dict[str, dict[str, float]] = {}
-    tracker = Tracker(timings)
-    with tempfile.TemporaryDirectory() as out, timing_fits(tracker.where) as fits:
-        settings = Settings(data="sample", size=size, out=Path(out))
-        outcomes = runner.figures(names, settings, announce=tracker.announce, timings=timings)
-        ended = time.perf_counter()
+    with program.timed() as timings, tempfile.TemporaryDirectory() as out:
+        tracker = Tracker(timings)
+        with timing_fits(tracker.where) as fits:
+            settings = Settings(data="sample", size=size, out=Path(out))
+            outcomes = runner.figures(names, settings, announce=tracker.announce)
+            ended = time.perf_counter()
     by_name = {outcome.name: outcome for outcome in outcomes}
     groups = tracker.groups
     for group, after in zip(groups, [*(g.started for g in groups[1:]), ended], strict=True):
@@ -198,7 +199,7 @@ def row(label: str, fits: int, phases: dict[str, float]) -> list[Any]:
 def profile(names: list[str], size: str) -> dict[str, Any]:
     """Profile ``names`` at ``size``: the record the docs' ``<!-- table: NAME -->`` shows
     (``columns``, ``rows``, ``caption``, ``machine``, ``versions``)."""
-    from cookbook import runner
+    from cookbook import records
 
     import_seconds = import_libraries()
     groups = run_groups(names, size)
@@ -216,7 +217,7 @@ def profile(names: list[str], size: str) -> dict[str, Any]:
         "columns": COLUMNS,
         "rows": table_rows(import_seconds, groups),
         "machine": describe(),
-        "versions": runner.versions(),
+        "versions": records.versions(),
     }
 
 
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     record = profile(args.recipes, args.size)
     print_table(record)
     if args.json:
-        from cookbook.io import write_json
+        from cookbook.files import write_json
 
         write_json(args.json, record)
 

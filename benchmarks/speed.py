@@ -58,8 +58,8 @@ def main() -> None:
         rows.append(["this version", jobs, round(seconds, 1)])
         print(rows[-1], flush=True)
     if args.json:
-        from cookbook.io import write_json
-        from cookbook.runner import versions
+        from cookbook.files import write_json
+        from cookbook.records import versions
 
         write_json(
             args.json,
