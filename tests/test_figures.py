@@ -159,7 +159,8 @@ def test_check_skips_a_missing_program_unless_the_recipe_was_named(cli, tmp_path
         assert "changed: architecture: could not run again" in result.output
     else:
         report = runner.check_figures(names, tmp_path, Settings(), named=False)
-        assert report.skipped == [
-            "architecture: " + next(iter(report.skipped)).split(": ", 1)[1]
-        ] and "Graphviz's `dot` program is not installed" in report.skipped[0]
+        assert (
+            report.skipped == ["architecture: " + next(iter(report.skipped)).split(": ", 1)[1]]
+            and "Graphviz's `dot` program is not installed" in report.skipped[0]
+        )
         assert report.problems == {"preprocessing": []}

@@ -14,10 +14,10 @@ import signal
 from pathlib import Path
 
 import pytest
-
 from conftest import TINY, snapshot
 
 from cookbook import files
+
 
 def train(cli, out: Path, *args: str):
     return cli("train", "binary", *TINY, "--out", str(out), *args)

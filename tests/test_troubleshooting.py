@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT, TINY, interrupt_training
 
 from cookbook import errors, files
+
 PAGE = ROOT / "docs" / "troubleshooting.md"
 ROW_RE = re.compile(r"^\|(?P<cells>.*<!-- row: (?P<id>[\w-]+) -->.*)\|\s*$", re.M)
 
