@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cookbook.program import read_sections
+from cookbook.program import definition_lines
 
 FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)(?P<info>.*)$")
 SNIPPET_RE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+\.py):(?P<section>[\w-]+)"\s*$')
@@ -104,7 +104,8 @@ def page_to_notebook(
             refs = [SNIPPET_RE.match(b) for b in body if b.strip()]
             if fence["info"].strip().split()[:1] == ["python"] and refs and all(refs):
                 _flush(cells, prose)
-                code = "".join(_section_code(root, ref) for ref in refs).rstrip("\n")
+                code = "".join(_section_code(root, ref, language) for ref in refs)
+                code = code.rstrip("\n")
                 cells.append(_cell("code", code))
             else:
                 prose.extend(line[len(fence["indent"]) :] for line in lines[i : end + 1])
@@ -137,6 +138,9 @@ def page_to_notebook(
         prose.append(_relink(line, language))
         i += 1
     _flush(cells, prose)
+    first_code = next((n for n, cell in enumerate(cells) if cell["cell_type"] == "code"), None)
+    if first_code is not None:
+        cells.insert(first_code, _cell("code", backend_cell(language)))
     if language:
         for cell in cells:
             if cell["cell_type"] == "markdown":
@@ -155,24 +159,51 @@ def page_to_notebook(
 
 
 def _source_block(root: Path, line: str) -> list[str]:
-    """A ``<!-- source: path.py:NAME -->`` placeholder as a fenced block of that code."""
-    import ast
-
+    """A ``<!-- source: path.py:NAME -->`` placeholder as a fenced block of that code: the
+    lines the site shows (:func:`cookbook.program.definition_lines`, decorators included)."""
     match = SOURCE_RE.match(line)
     if not match:
         return []
     path = root / match["path"]
-    text = path.read_text(encoding="utf-8")
-    for node in ast.parse(text).body:
-        if getattr(node, "name", None) == match["name"]:
-            code = "".join(text.splitlines(True)[node.lineno - 1 : node.end_lineno])
-            return ["```python", *code.rstrip("\n").splitlines(), "```"]
-    raise ValueError(f"{match['path']} has no {match['name']}")
+    try:
+        first, last = definition_lines(path, match["name"])
+    except LookupError as err:
+        raise ValueError(str(err)) from err
+    code = "".join(path.read_text(encoding="utf-8").splitlines(True)[first - 1 : last])
+    return ["```python", *code.rstrip("\n").splitlines(), "```"]
 
 
-def _section_code(root: Path, ref: re.Match[str]) -> str:
-    sections = {s.name: s for s in read_sections(root / ref["path"])}
-    return sections[ref["section"]].code
+def _section_code(root: Path, ref: re.Match[str], language: str = "") -> str:
+    """One section's code; in a translation's notebook (``language`` ``".zh"``), with its
+    comments in that language (:mod:`cookbook.translation`)."""
+    from cookbook.translation import section_code
+
+    return section_code(root / ref["path"], ref["section"], language.lstrip(".") or "en")
+
+
+#: The notebook's first code cell, as keras-io's examples begin: the backend is chosen before
+#: anything imports Keras, and the reader changes it here.
+BACKEND_CELL = (
+    "import os\n"
+    "\n"
+    'os.environ["KERAS_BACKEND"] = "tensorflow"  # or "jax", "torch"; before importing Keras'
+)
+BACKEND_COMMENTS = {
+    ".zh": {
+        'or "jax", "torch"; before importing Keras': (
+            '也可以是 "jax" 或 "torch"；必须在导入 Keras 之前设置'
+        ),
+    },
+}
+
+
+def backend_cell(language: str = "") -> str:
+    """The cell that chooses Keras's backend, its comment in the notebook's ``language``."""
+    if not language:
+        return BACKEND_CELL
+    from cookbook.translation import translated
+
+    return translated(BACKEND_CELL, BACKEND_COMMENTS[language], "the backend cell")
 
 
 def _relink(line: str, language: str = "") -> str:

@@ -10,9 +10,13 @@ before it is converted:
     versions, plus the per-epoch history. A missing or malformed record stops the build
     (:class:`mkdocs.exceptions.PluginError`), so a page can never show stale or typed numbers.
 
-``<!-- log: NAME -->``
-    The per-epoch lines ``fit(verbose=2)`` printed in that run, rebuilt from the recorded
-    history (the timings, which change from run to run, are left out).
+``<!-- lesson: NAME -->``
+    The recipe's lesson check (:mod:`cookbook.lessons`) on that record: the claim in the
+    page's language, with the run's numbers, and whether the run shows it.
+
+``<!-- backends: NAME -->``
+    The same lesson on TensorFlow, JAX and PyTorch: a row per backend from
+    ``docs/figures/NAME.json``, ``docs/figures/jax/NAME.json`` and ``docs/figures/torch/NAME.json``.
 
 ``<!-- table: NAME -->``
     A generic table from ``docs/figures/NAME.json`` with the keys ``columns`` (list of
@@ -28,6 +32,11 @@ before it is converted:
 ``<!-- cli-help: COMMAND -->``
     The ``--help`` text of ``cookbook COMMAND`` (or of ``cookbook`` itself for ``main``),
     produced by the real Click command, so the page cannot drift from the CLI.
+
+And, with no placeholder at all, every code block of a recipe page that embeds a section of
+the recipe's program (``--8<-- "cookbook/recipes/NAME.py:SECTION"``) gets an *Output* block
+under it: what that section printed in the recorded run (``record["output"][SECTION]``), exactly
+as printed, with only Keras's timings replaced by ``[time]``. A long one is folded.
 
 After conversion, Sphinx-style roles left in docstrings (``:func:`x.y```) become optional
 cross-references: a link where ``x.y`` is documented on the site, plain code where not.
@@ -50,9 +59,21 @@ TABLE_RE = re.compile(r"^(?P<indent> *)<!--\s*table:\s*(?P<arg>[\w.-]+)\s*-->[ \
 SOURCE_RE = re.compile(
     r"^(?P<indent> *)<!--\s*source:\s*(?P<arg>[\w/.-]+\.py:[\w.]+)\s*-->[ \t]*$", re.M
 )
-LOG_RE = re.compile(r"^(?P<indent> *)<!--\s*log:\s*(?P<arg>[\w.-]+)\s*-->[ \t]*$", re.M)
+LESSON_RE = re.compile(r"^(?P<indent> *)<!--\s*lesson:\s*(?P<arg>[\w.-]+)\s*-->[ \t]*$", re.M)
+BACKENDS_RE = re.compile(r"^(?P<indent> *)<!--\s*backends:\s*(?P<arg>[\w.-]+)\s*-->[ \t]*$", re.M)
 CLI_RE = re.compile(r"^(?P<indent> *)<!--\s*cli-help:\s*(?P<arg>[\w-]+)\s*-->[ \t]*$", re.M)
-ANY_PLACEHOLDER_RE = re.compile(r"<!--\s*(results|table|cli-help|source|log)\b")
+ANY_PLACEHOLDER_RE = re.compile(r"<!--\s*(results|table|cli-help|source|log|lesson|backends)\b")
+#: A fenced Python block on a recipe page, and the snippet lines inside it.
+PYTHON_FENCE_RE = re.compile(
+    r"^(?P<indent> *)```python[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S
+)
+SECTION_REF_RE = re.compile(
+    r'^\s*--8<--\s+"cookbook/recipes/(?P<program>\w+)\.py:(?P<section>[\w-]+)"\s*$', re.M
+)
+#: An output longer than this many lines is folded (the reader opens it).
+FOLD_AFTER = 15
+#: Where each backend's committed records live, beside TensorFlow's (the page's own).
+BACKEND_FOLDERS = {"tensorflow": "", "jax": "jax", "torch": "torch"}
 ROLE_RE = re.compile(
     r":(?:py:)?(?:func|class|meth|mod|attr|data|exc|obj|const):<code>(?P<tilde>~?)"
     r"(?P<ident>[A-Za-z_][\w.]*)(?P<call>\(\))?</code>"
@@ -102,6 +123,16 @@ WORDS: dict[str, dict[str, Any]] = {
         "size": "size",
         "every epoch": "Every epoch, as recorded",
         "epoch": "Epoch",
+        "output": "Output",
+        "lesson holds": "Lesson check: the run shows it",
+        "lesson fails": "Lesson check: this run does NOT show it",
+        "backend": "Backend",
+        "lesson numbers": "The lesson's numbers",
+        "lesson": "Lesson check",
+        "shown": "shown",
+        "not shown": "not shown",
+        "no record": "no record yet",
+        "backend names": {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"},
     },
     "zh": {
         "datasets": {
@@ -142,6 +173,16 @@ WORDS: dict[str, dict[str, Any]] = {
         "size": "规模",
         "every epoch": "每一轮的记录",
         "epoch": "轮",
+        "output": "输出",
+        "lesson holds": "要点检验：这次运行体现了它",
+        "lesson fails": "要点检验：这次运行没有体现它",
+        "backend": "后端",
+        "lesson numbers": "要点涉及的数字",
+        "lesson": "要点检验",
+        "shown": "体现",
+        "not shown": "未体现",
+        "no record": "尚无记录",
+        "backend names": {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"},
     },
 }
 DATASETS = WORDS["en"]["datasets"]
@@ -185,14 +226,17 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     """Replace the placeholders of one page with generated Markdown (in the page's language)."""
     where = page.file.src_uri
     language = page_language(page)
+    markdown = with_outputs(markdown, page, where, language)
     for pattern, render in (
         (RESULTS_RE, lambda arg, where: results_markdown(arg, where, language)),
-        (LOG_RE, log_markdown),
+        (LESSON_RE, lambda arg, where: lesson_markdown(arg, where, language)),
+        (BACKENDS_RE, lambda arg, where: backends_markdown(arg, where, language)),
         (TABLE_RE, table_markdown),
         (CLI_RE, cli_help_markdown),
         (SOURCE_RE, source_markdown),
     ):
         markdown = pattern.sub(lambda m, r=render: _indented(r(m["arg"], where), m), markdown)
+    markdown = program_in_language(markdown, where, language)
     if language == "zh":  # browsers show a break inside Chinese prose as a space
         from cookbook.notebooks import join_chinese_lines
 
@@ -205,6 +249,25 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
             "'<!-- results: binary -->'"
         )
     return markdown
+
+
+def program_in_language(markdown: str, where: str, language: str) -> str:
+    """On a Chinese page, the program's sections with their comments in Chinese.
+
+    Each ``--8<-- "cookbook/recipes/NAME.py:SECTION"`` line in a ``python`` block becomes the
+    section's code, every comment translated from the table beside the program
+    (``cookbook/recipes/zh/NAME.py``, see :mod:`cookbook.translation`); every other token is
+    the English program's. English pages keep their snippet lines for ``pymdownx.snippets``.
+    A comment without its translation stops the build, naming it.
+    """
+    if language == "en":
+        return markdown
+    from cookbook.translation import MissingTranslation, with_translated_snippets
+
+    try:
+        return with_translated_snippets(markdown, _config_dir or Path("."), language)
+    except MissingTranslation as error:
+        raise PluginError(f"{where}: {error}") from None
 
 
 def _indented(text: str, match: re.Match[str]) -> str:
@@ -338,20 +401,83 @@ def results_markdown(name: str, where: str, language: str = "en") -> str:
     return "\n".join(out)
 
 
-def log_markdown(name: str, where: str) -> str:
-    """The per-epoch lines ``fit(verbose=2)`` printed in the recorded run, without timings."""
-    record = load_record(name, where)
-    history: dict[str, list[float]] = record.get("history") or {}
-    if not history:
-        raise PluginError(f"{where}: {name}.json holds no training history to show as a log")
-    epochs = max(len(values) for values in history.values())
-    lines = []
-    for epoch in range(epochs):
-        metrics = " - ".join(
-            f"{key}: {values[epoch]:.4f}" for key, values in sorted(history.items())
-        )
-        lines += [f"Epoch {epoch + 1}/{epochs}", metrics]
-    return "```text\n" + "\n".join(lines) + "\n```\n"
+def recipe_of(page: Any) -> str | None:
+    """The recipe a page is about (``docs/recipes/NAME.md`` or ``NAME.zh.md``), if any."""
+    match = re.fullmatch(r"recipes/(?P<name>[\w-]+)(?:\.zh)?\.md", page.file.src_uri)
+    if match is None or match["name"] == "index":
+        return None
+    return match["name"]
+
+
+def with_outputs(markdown: str, page: Any, where: str, language: str) -> str:
+    """``markdown`` with an Output block under every block that embeds sections of the page's
+    recipe program which printed something in the recorded run."""
+    name = recipe_of(page)
+    if name is None:
+        return markdown
+    printed = load_record(name, where).get("output")
+    if not isinstance(printed, dict):  # a record from before outputs were recorded
+        return markdown  # (tests/test_docs.py requires every committed record to have them)
+
+    def add_output(match: re.Match[str]) -> str:
+        sections = [m["section"] for m in SECTION_REF_RE.finditer(match["body"])]
+        text = "".join(printed.get(section, "") for section in sections)
+        if not sections or not text:
+            return match[0]
+        return match[0] + "\n\n" + output_block(text, language, match["indent"])
+
+    return PYTHON_FENCE_RE.sub(add_output, markdown)
+
+
+def output_block(text: str, language: str, indent: str = "") -> str:
+    """What a section printed, as a (folded, when long) admonition holding a text block."""
+    lines = text.rstrip("\n").split("\n")
+    marker = "???" if len(lines) > FOLD_AFTER else "!!!"
+    fence = "````" if "```" in text else "```"
+    body = [f"{fence}text", *lines, fence]
+    out = [f'{marker} example "{WORDS[language]["output"]}"', ""]
+    out += [f"    {line}" if line else "" for line in body]
+    return "\n".join(indent + line if line else line for line in out)
+
+
+def lesson_markdown(name: str, where: str, language: str = "en") -> str:
+    """The lesson check of recipe ``name`` on its committed record, in ``language``."""
+    from cookbook import lessons
+
+    verdict = lessons.verdict(load_record(name, where))
+    if verdict is None:
+        raise PluginError(f"{where}: recipe {name!r} has no lesson check (cookbook.lessons)")
+    words = WORDS[language]
+    kind, title = (
+        ("success", words["lesson holds"]) if verdict.holds else ("failure", words["lesson fails"])
+    )
+    return f'!!! {kind} "{title}"\n\n    {verdict.text(language)}\n'
+
+
+def backends_markdown(name: str, where: str, language: str = "en") -> str:
+    """A table of recipe ``name``'s lesson on each backend, from each backend's record."""
+    from cookbook import lessons
+
+    words = WORDS[language]
+    out = [
+        f"| {words['backend']} | {words['lesson numbers']} | {words['lesson']} |",
+        "|---|---|---|",
+    ]
+    for backend, folder in BACKEND_FOLDERS.items():
+        label = words["backend names"][backend]
+        path = figures_dir() / folder / f"{name}.json"
+        if not path.is_file():
+            out.append(f"| {label} | {words['no record']} | — |")
+            continue
+        record = load_record(f"{folder}/{name}" if folder else name, where)
+        version = (record.get("backend") or {}).get("version", "")
+        verdict = lessons.verdict(record)
+        if verdict is None:
+            raise PluginError(f"{where}: recipe {name!r} has no lesson check (cookbook.lessons)")
+        numbers = ", ".join(f"{key} {_value_text(value)}" for key, value in verdict.numbers.items())
+        shown = words["shown"] if verdict.holds else words["not shown"]
+        out.append(f"| {label} {_cell(version)} | {numbers or '—'} | {shown} |")
+    return "\n".join(out) + "\n"
 
 
 def table_markdown(name: str, where: str) -> str:
@@ -399,22 +525,18 @@ def cli_help_markdown(command: str, where: str) -> str:
 
 def source_markdown(target: str, where: str) -> str:
     """A fenced block embedding one top-level function or class by its line range."""
-    import ast
+    from cookbook.program import definition_lines
 
     path_text, name = target.rsplit(":", 1)
     root = _config_dir or Path.cwd()
     path = root / path_text
     if not path.is_file():
         raise PluginError(f"{where}: {path_text} does not exist")
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    for node in tree.body:
-        if (
-            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            and node.name == name
-        ):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            return f'```python\n--8<-- "{path_text}:{first}:{node.end_lineno}"\n```\n'
-    raise PluginError(f"{where}: no top-level function or class {name!r} in {path_text}")
+    try:
+        first, last = definition_lines(path, name)
+    except LookupError as err:
+        raise PluginError(f"{where}: {err}") from err
+    return f'```python\n--8<-- "{path_text}:{first}:{last}"\n```\n'
 
 
 # --- formatting --------------------------------------------------------------------------
