@@ -17,6 +17,7 @@ Needs the docs extra (``pip install -e '.[docs]'``) and the figures in ``docs/fi
 from __future__ import annotations
 
 import functools
+import html
 import html.parser
 import importlib.util
 import json
@@ -24,21 +25,17 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import require_program
+from conftest import ROOT, require_program
 
-from cookbook import recipes
+from cookbook import program, recipes
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-BUILD_TIMEOUT_S = 600
 PAGE_TIMEOUT_MS = 30_000
 SNIPPET_RE = re.compile(r'--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"')
 MARKER_RE = re.compile(r"#\s*--8<--\s*\[(?P<kind>start|end):(?P<section>[\w-]+)\]")
@@ -81,27 +78,6 @@ def section_lines(path: Path, section: str) -> list[str]:
         if inside:
             lines.append(line)
     return lines
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Build the site strictly into a temporary folder; return the folder, time and log."""
-    site = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", "mkdocs.yml"]
-        + ["-d", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT_S,
-    )
-    seconds = time.perf_counter() - start
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{log[-6000:]}"
-    return {"site": site, "seconds": seconds, "log": log}
 
 
 # --- the sources ---------------------------------------------------------------------------
@@ -212,6 +188,60 @@ def test_recipe_pages_show_the_recorded_numbers(built_site: dict):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 assert hook._number(value) in text, (entry.name, value)
         assert "--8&lt;--" not in text and "--8<--" not in text, f"{entry.name}: raw snippet"
+
+
+def test_every_committed_record_holds_what_its_program_printed():
+    """Each record has the output of its program's sections (``cookbook figures`` records it),
+    under the names of sections the program has."""
+    for entry in recipes.RECIPES:
+        record = json.loads((DOCS / "figures" / f"{entry.name}.json").read_text("utf-8"))
+        assert isinstance(record.get("output"), dict) and record["output"], entry.name
+        sections = {s.name for s in program.read_sections(program.module_path(entry.module))}
+        assert set(record["output"]) <= sections, entry.name
+        assert all(isinstance(text, str) and text for text in record["output"].values())
+
+
+OUTPUT_BLOCK_RE = re.compile(
+    r'<(?:div|details) class="(?:admonition )?example"[^>]*>\s*'
+    r'<(?:p class="admonition-title"|summary)>(?P<title>[^<]*)</(?:p|summary)>'
+    r"(?P<body>.*?)</code></pre>",
+    re.S,
+)
+FENCE_SECTIONS_RE = re.compile(r"^ *```python\n(?P<body>.*?)^ *```", re.M | re.S)
+PROGRAM_REF_RE = re.compile(r'--8<--\s+"cookbook/recipes/\w+\.py:(?P<section>[\w-]+)"')
+
+
+def printed_blocks(html_text: str) -> list[str]:
+    """The text of every Output block on a built page, in page order."""
+    blocks = []
+    for match in OUTPUT_BLOCK_RE.finditer(html_text):
+        code = match["body"].split("<code>", 1)[-1]
+        blocks.append(html.unescape(re.sub(r"<[^>]+>", "", code)).strip("\n"))
+    return blocks
+
+
+@pytest.mark.parametrize("language", ["", "zh/"])
+def test_every_block_that_printed_shows_its_output_from_the_record(built_site, language):
+    """Under every code block whose sections printed something in the recorded run, the page
+    shows exactly that, and nowhere else an Output block."""
+    suffix = ".zh.md" if language else ".md"
+    for entry in recipes.RECIPES:
+        markdown = (DOCS / "recipes" / f"{entry.name}{suffix}").read_text(encoding="utf-8")
+        printed = json.loads((DOCS / "figures" / f"{entry.name}.json").read_text("utf-8"))
+        expected = []
+        for fence in FENCE_SECTIONS_RE.finditer(markdown):
+            sections = PROGRAM_REF_RE.findall(fence["body"])
+            text = "".join(printed["output"].get(section, "") for section in sections)
+            if text:
+                expected.append(text.strip("\n"))
+        page = built_site["site"] / language / "recipes" / entry.name / "index.html"
+        assert printed_blocks(page.read_text(encoding="utf-8")) == expected, entry.name
+
+
+def test_the_binary_page_shows_its_summary_table(built_site):
+    text = (built_site["site"] / "recipes" / "binary" / "index.html").read_text("utf-8")
+    summary = next(b for b in printed_blocks(text) if "Total params" in b)
+    assert "Layer (type)" in summary and "dense_2 (Dense)" in summary
 
 
 class _ResourceScanner(html.parser.HTMLParser):
