@@ -83,33 +83,37 @@ def _words(comment: str) -> str:
     return comment[1:].strip()
 
 
-def translated(source: str, table: Mapping[str, str], where: str = "the program") -> str:
+def translated(
+    source: str,
+    table: Mapping[str, str],
+    where: str = "the program",
+    first_line: int = 1,
+) -> str:
     """``source`` with each comment replaced by its entry in ``table``.
 
-    Every other character stays as it is. ``where`` names the program in the error raised
-    (:class:`MissingTranslation`) for a comment that has no entry.
+    Every other character stays as it is. An error (:class:`MissingTranslation`) for a comment
+    without an entry names it, ``where`` it is (a file, a table) and its line, counting the
+    first line of ``source`` as ``first_line``.
     """
     lines = source.splitlines(keepends=True)
     for comment in reversed(comments(source)):  # from the end, so line numbers stay valid
+        line = comment.first + first_line - 1
         if comment.text not in table:
-            raise MissingTranslation(
-                f"{where}, line {comment.first}: no translation for the comment "
-                f"{comment.text!r}"
-            )
+            raise MissingTranslation(f"{where}, line {line}: no translation of {comment.text!r}")
         translation = table[comment.text].strip("\n").split("\n")
         first = lines[comment.first - 1]
         ending = first[len(first.rstrip("\r\n")) :]
         if comment.inline:
             if len(translation) > 1:
                 raise ValueError(
-                    f"{where}, line {comment.first}: the translation of the inline comment "
+                    f"{where}, line {line}: the translation of the inline comment "
                     f"{comment.text!r} must be one line"
                 )
             code = first[: comment.column]
             lines[comment.first - 1] = f"{code}# {translation[0]}".rstrip() + ending
         else:
             indent = first[: comment.column]
-            block = [f"{indent}# {line}".rstrip() + ending for line in translation]
+            block = [f"{indent}# {text}".rstrip() + ending for text in translation]
             lines[comment.first - 1 : comment.last] = block
     return "".join(lines)
 
@@ -138,13 +142,14 @@ def table_of(program: Path, language: str) -> dict[str, str]:
 
 def section_code(program: Path, section: str, language: str = "en") -> str:
     """The code of one section of ``program``, its comments in ``language``."""
-    sections = {s.name: s.code for s in read_sections(program)}
+    sections = {s.name: s for s in read_sections(program)}
     if section not in sections:
         raise KeyError(f"{program.name} has no section {section!r}")
-    code = sections[section]
+    code = sections[section].code
     if language == "en":
         return code
-    return translated(code, table_of(program, language), f"{program.name}:{section}")
+    where = f"{program.name} (table {table_module(program, language)})"
+    return translated(code, table_of(program, language), where, sections[section].first)
 
 
 #: A snippet line of a recipe's section, as the pages write it.
@@ -163,23 +168,20 @@ def with_translated_snippets(markdown: str, root: Path, language: str) -> str:
 
 
 def _translated_lines(lines: list[str], root: Path, language: str) -> Iterator[str]:
-    fence = ""
+    fence, python = "", False  # the open fence's marker, and whether it is a python block
     for line in lines:
-        opening = FENCE_RE.match(line)
         if not fence:
-            if opening and opening["info"].strip().split()[:1] == ["python"]:
+            opening = FENCE_RE.match(line)
+            if opening:
                 fence = opening["fence"]
-            elif opening:
-                fence = "other:" + opening["fence"]
+                python = opening["info"].strip().split()[:1] == ["python"]
             yield line
             continue
-        if line.strip().startswith(fence.removeprefix("other:")) and not line.strip()[
-            len(fence.removeprefix("other:")) :
-        ].strip():
+        if line.strip() == fence:
             fence = ""
             yield line
             continue
-        snippet = SNIPPET_RE.match(line) if not fence.startswith("other:") else None
+        snippet = SNIPPET_RE.match(line) if python else None
         if snippet is None:
             yield line
             continue
@@ -191,3 +193,19 @@ def _translated_lines(lines: list[str], root: Path, language: str) -> Iterator[s
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a fixed-width font: wide (CJK) characters count two."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def code_tokens(source: str) -> list[tuple[str, str]]:
+    """The tokens of ``source`` (kind and text), without its comments and the line breaks
+    comments leave: what two versions of a program must share when only comments differ."""
+    skipped = (tokenize.COMMENT, tokenize.NL)
+    return [
+        (tokenize.tok_name[token.type], token.string)
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type not in skipped
+    ]
+
+
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds at least one Chinese character."""
+    return any("\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" for char in text)

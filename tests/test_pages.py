@@ -3,7 +3,9 @@
 * A page embeds every section of its recipe's program (but the other figure of a pair), in
   the order the program runs, and shows no other Python: so the code a learner copies from
   the page, top to bottom, is the code the CLI runs.
-* The committed notebooks are exactly what ``cookbook notebooks`` makes from the pages.
+* The committed notebooks are exactly what ``cookbook notebooks`` makes from the pages: each
+  starts its code with the one cell that chooses Keras's backend (before anything imports
+  Keras, as keras-io's examples do), then holds the page's blocks in order.
 * Each notebook runs top to bottom in a fresh Jupyter kernel on the tiny offline sample and
   leaves the model file(s) and the figure the page describes -- which is the page's code run
   in a fresh interpreter, since the notebook's code cells are the page's blocks in order.
@@ -21,7 +23,8 @@ import pytest
 from conftest import CHAPTER_ORDER, ROOT
 
 from cookbook import program, recipes
-from cookbook.notebooks import SNIPPET_RE, _fences, program_blocks
+from cookbook.notebooks import BACKEND_CELL, SNIPPET_RE, _fences, backend_cell, program_blocks
+from cookbook.translation import code_tokens
 
 DOCS = ROOT / "docs"
 
@@ -81,25 +84,38 @@ def test_the_notebooks_are_made_from_the_pages():
     assert not stale, f"out of date (run `cookbook notebooks`): {stale}"
 
 
+def notebook_code(path: Path) -> list[str]:
+    """The code cells of the notebook in ``path``, in order."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
 def test_a_notebook_holds_its_pages_code_in_order():
     entry = recipes.entry("binary")
-    notebook = json.loads((DOCS / "notebooks" / "binary.ipynb").read_text(encoding="utf-8"))
-    code = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    code = notebook_code(DOCS / "notebooks" / "binary.ipynb")
     sections = program.read_sections(program.module_path(entry.module))
-    assert code == [section.code.rstrip("\n") for section in sections]
+    assert code == [BACKEND_CELL] + [section.code.rstrip("\n") for section in sections]
+
+
+@pytest.mark.parametrize("language", ["", ".zh"])
+@pytest.mark.parametrize("name", CHAPTER_ORDER)
+def test_the_notebook_chooses_the_backend_before_anything_imports_keras(name, language):
+    code = notebook_code(DOCS / "notebooks" / f"{name}{language}.ipynb")
+    assert code[0] == backend_cell(language)
+    assert 'os.environ["KERAS_BACKEND"] = ' in code[0] and "import keras" not in code[0]
+    assert all('os.environ["KERAS_BACKEND"]' not in cell for cell in code[1:])
 
 
 @pytest.mark.parametrize("name", CHAPTER_ORDER)
 def test_the_chinese_notebook_holds_the_same_code(name):
-    """Executing the English notebooks covers the Chinese ones: their code cells are equal."""
-
-    def code(path: Path) -> list[str]:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-
+    """Executing the English notebooks covers the Chinese ones: their code cells are equal but
+    for the comments (Chinese in one, English in the other; tests/test_zh_comments.py)."""
     chinese = DOCS / "notebooks" / f"{name}.zh.ipynb"
     assert chinese.is_file()
-    assert code(chinese) == code(DOCS / "notebooks" / f"{name}.ipynb")
+    english = notebook_code(DOCS / "notebooks" / f"{name}.ipynb")
+    assert [code_tokens(cell) for cell in notebook_code(chinese)] == [
+        code_tokens(cell) for cell in english
+    ]
 
 
 def run_notebook(name: str, folder: Path) -> dict:

@@ -1,0 +1,54 @@
+"""The comments of ``recipes/checkpointing.py`` in Chinese (see :mod:`cookbook.recipes.zh`)."""
+
+COMMENTS: dict[str, str] = {
+    # parameters
+    "full passes over the training data": "训练的轮数：完整遍历训练数据的次数",
+    "the same seed gives the same starting weights, the same shuffles, the same results": (
+        "种子相同，初始权重、打乱顺序和结果就都相同"
+    ),
+    "where the model files and the figure are written": "模型文件和图写到哪个文件夹",
+    'more Keras callbacks for fit, e.g. keras.callbacks.CSVLogger("log.csv")': (
+        '额外交给 fit 的 Keras 回调，例如 keras.callbacks.CSVLogger("log.csv")'
+    ),
+    "what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoch": (
+        "fit 输出什么：0 不输出，1 进度条，2 每轮一行"
+    ),
+    # data
+    "keep the 1000 most frequent words": "只保留最常见的 1000 个词",
+    "Each review is a list of word ids; each target is 1 (positive) or 0 (negative).": (
+        "每条影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
+    ),
+    "One row per review, one column per word: 1 where the review uses the word.": (
+        "每条影评一行，每个词一列：影评用到了这个词，该列就是 1。"
+    ),
+    # network
+    "seeds Python, NumPy and the backend together": "一次设置 Python、NumPy 和后端的随机种子",
+    'the probability of "positive"': "“正面”的概率",
+    "cross-entropy for two classes": "二分类的交叉熵",
+    # callbacks
+    "The same name every epoch: the file always holds the latest model.": (
+        "每轮都用同一个文件名：这个文件里总是最新的模型。"
+    ),
+    (
+        "A template filled in from the epoch number (counted from 1) and the epoch's logs, the way "
+        "str.format fills it: a file of its own for every epoch."
+    ): (
+        "一个文件名模板，像 str.format 那样用轮的编号（从 1 开始）和这一轮的日志填写：\n"
+        "每一轮都有自己的文件。"
+    ),
+    # training
+    "features": "特征",
+    "target vector": "目标向量",
+    "observations per update of the weights": "每更新一次权重所用的样本数",
+    "gives the val_loss in the file names": "文件名中的 val_loss 由它而来",
+    # files
+    "The name each epoch's file got, filled in from that epoch's logs as ModelCheckpoint did.": (
+        "每一轮的文件得到的名字，像 ModelCheckpoint 那样用那一轮的日志填写。"
+    ),
+    "models.keras was overwritten every epoch: it holds the last epoch's model.": (
+        "models.keras 每轮都被覆盖：里面是最后一轮的模型。"
+    ),
+    # figure
+    "each point labelled with its file's name": "给每个点标上它的文件名",
+    "room for the file names": "给文件名留出位置",
+}

@@ -1,0 +1,51 @@
+"""The comments of ``recipes/early_stopping.py`` in Chinese (see :mod:`cookbook.recipes.zh`)."""
+
+COMMENTS: dict[str, str] = {
+    # parameters
+    "the most passes over the training data; early stopping decides how many run": (
+        "最多训练的轮数；实际训练几轮由早停决定"
+    ),
+    "the same seed gives the same starting weights, the same shuffles, the same results": (
+        "种子相同，初始权重、打乱顺序和结果就都相同"
+    ),
+    "where the model file and the figure are written": "模型文件和图写到哪个文件夹",
+    'more Keras callbacks for fit, e.g. keras.callbacks.CSVLogger("log.csv")': (
+        '额外交给 fit 的 Keras 回调，例如 keras.callbacks.CSVLogger("log.csv")'
+    ),
+    "what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoch": (
+        "fit 输出什么：0 不输出，1 进度条，2 每轮一行"
+    ),
+    # data
+    "keep the 1000 most frequent words": "只保留最常见的 1000 个词",
+    "Each review is a list of word ids; each target is 1 (positive) or 0 (negative).": (
+        "每条影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
+    ),
+    "One row per review, one column per word: 1 where the review uses the word.": (
+        "每条影评一行，每个词一列：影评用到了这个词，该列就是 1。"
+    ),
+    # network
+    "seeds Python, NumPy and the backend together": "一次设置 Python、NumPy 和后端的随机种子",
+    'the probability of "positive"': "“正面”的概率",
+    "cross-entropy for two classes": "二分类的交叉熵",
+    # callbacks
+    "stop after 2 epochs in a row without a new lowest val_loss": (
+        "连续 2 轮 val_loss 没有创新低就停止"
+    ),
+    "then put the best epoch's weights back into the network": "然后把最好那一轮的权重放回网络",
+    "write the file only when val_loss reaches a new low": "只在 val_loss 创新低时写文件",
+    # training
+    "features": "特征",
+    "target vector": "目标向量",
+    "observations per update of the weights": "每更新一次权重所用的样本数",
+    "watched by both callbacks": "两个回调都盯着它",
+    # evaluation
+    "epochs count from 1": "轮从 1 开始计数",
+    "the last epoch that ran": "实际运行的最后一轮",
+    "The network in memory holds the best epoch's weights again, and so does the file.": (
+        "内存中的网络又换回了最好那一轮的权重，文件里保存的也是它。"
+    ),
+    # figure
+    "The epochs that patience waited through: their weights are thrown away.": (
+        "在耐心值内等过去的那几轮：它们的权重被丢掉了。"
+    ),
+}
