@@ -45,6 +45,44 @@ CHAPTER_ORDER = [
 ]  # fmt: skip
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--recipe",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="Run only the tests about recipe NAME: its program, lesson check, page, notebook "
+        "and records (may be given more than once).",
+    )
+
+
+def about_recipe(nodeid: str, name: str) -> bool:
+    """Whether a test is about recipe ``name``: its own test file, a test parametrized with the
+    recipe (``[binary]``, ``[binary-zh]``, ``[args3-binary]``) or with its page."""
+    from cookbook import recipes
+
+    path, _, test = nodeid.partition("::")
+    if path.endswith(f"test_{recipes.entry(name).module}.py") or f"{name}.md" in test:
+        return True
+    ids = test.rpartition("[")[2].rstrip("]") if test.endswith("]") else ""
+    return f"-{name}-" in f"-{ids}-"  # no recipe's name is a hyphenated part of another's
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--recipe NAME``: keep only the tests about that recipe (an unknown name is an error)."""
+    names = config.getoption("--recipe")
+    if not names:
+        return
+    from cookbook import recipes
+
+    for name in names:
+        if name not in recipes.NAMES:
+            raise pytest.UsageError(f"--recipe {name}: unknown recipe (`cookbook list`)")
+    kept = [item for item in items if any(about_recipe(item.nodeid, n) for n in names)]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
 #: Set by CI, which installs Graphviz and Chromium: a test that needs them may not skip.
 REQUIRE_PROGRAMS = os.environ.get("COOKBOOK_REQUIRE_PROGRAMS") == "1"
 
