@@ -27,9 +27,11 @@ from cookbook.translation import (
     comments,
     display_width,
     has_chinese,
+    section_code,
     table_module,
     table_of,
     translated,
+    with_translated_snippets,
 )
 
 DOCS = ROOT / "docs"
@@ -167,11 +169,28 @@ def test_an_inline_translation_is_one_line():
         translated(SOURCE, {**TABLE, "a note": "两\n行"})
 
 
+def test_a_chinese_page_gets_the_translated_sections_in_its_python_blocks():
+    """What the docs hook does on a Chinese page, before pymdownx.snippets sees it."""
+    snippet = '--8<-- "cookbook/recipes/dropout.py:parameters"'
+    page = (
+        f"Prose.\n\n```python\n{snippet}\n```\n\n"
+        f"!!! note\n\n    ```python\n    {snippet}\n    ```\n\n"
+        f"```text\n{snippet}\n```\n"
+    )
+    chinese = section_code(program_path("dropout"), "parameters", "zh")
+    indented = "".join(f"    {line}" for line in chinese.splitlines(keepends=True))
+    assert with_translated_snippets(page, ROOT, "zh") == (
+        f"Prose.\n\n```python\n{chinese}```\n\n"
+        f"!!! note\n\n    ```python\n{indented}    ```\n\n"
+        f"```text\n{snippet}\n```\n"
+    )
+    assert "# 训练的轮数" in chinese
+
+
 # --- what readers get -----------------------------------------------------------------------
 
-CODE_BLOCK_RE = re.compile(
-    r'<div class="language-python highlight">(?P<code>.*?)</code></pre>', re.S
-)
+#: A code block as the site's highlighter writes it, and a comment in it.
+CODE_BLOCK_RE = re.compile(r'<div class="[^"]*highlight[^"]*"><pre>(?P<code>.*?)</pre>', re.S)
 COMMENT_SPAN_RE = re.compile(r'<span class="c1?">(?P<text>.*?)</span>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")
 

@@ -45,7 +45,7 @@ COMMENTS: dict[str, str] = {
     (
         "Outside training the Dropout layers pass everything through: evaluate uses the whole "
         "network."
-    ): ("不在训练时，Dropout 层让所有输入原样通过：evaluate 用的是完整的网络。"),
+    ): ("不训练时，Dropout 层让所有输入原样通过：evaluate 用的是完整的网络。"),
     # saving
     "the chapter's network, after the chapter's epochs": "原章节的网络，训练完原章节规定的轮数之后",
     # training-on

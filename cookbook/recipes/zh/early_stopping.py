@@ -37,7 +37,7 @@ COMMENTS: dict[str, str] = {
     "features": "特征",
     "target vector": "目标向量",
     "observations per update of the weights": "每更新一次权重所用的样本数",
-    "watched by both callbacks": "两个回调都盯着它",
+    "watched by both callbacks": "两个回调监视的都是它",
     # evaluation
     "epochs count from 1": "轮从 1 开始计数",
     "the last epoch that ran": "实际运行的最后一轮",
@@ -46,6 +46,6 @@ COMMENTS: dict[str, str] = {
     ),
     # figure
     "The epochs that patience waited through: their weights are thrown away.": (
-        "在耐心值内等过去的那几轮：它们的权重被丢掉了。"
+        "耐心值（patience）期间等待的那几轮：它们的权重被丢弃了。"
     ),
 }

@@ -8,7 +8,7 @@ COMMENTS: dict[str, str] = {
     "where the figure is written": "图写到哪个文件夹",
     # data
     "Five observations (rows) of two features (columns) on very different scales.": (
-        "五个样本（行），两个特征（列），两个特征的尺度相差很大。"
+        "五个样本（行）、两个特征（列），两个特征的尺度相差很大。"
     ),
     # scaling
     "learn one mean and one standard deviation per column": "每列学习一个均值和一个标准差",

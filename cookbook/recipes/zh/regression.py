@@ -39,7 +39,7 @@ COMMENTS: dict[str, str] = {
     # evaluation
     "one column: flatten it": "只有一列：把它展平",
     "the typical error, in the target's own units": "典型误差，单位与目标相同",
-    "the spread the error is measured against": "衡量误差时所对照的离散程度",
+    "the spread the error is measured against": "误差要与之比较的离散程度",
     "share of the variance explained": "被解释的方差所占的比例",
     # saving
     "architecture, weights and optimizer state": "架构、权重和优化器状态",

@@ -16,7 +16,7 @@ COMMENTS: dict[str, str] = {
         "在原章节 10000 行中的多少行上搜索（行越多，代价越大）"
     ),
     "The grid: every optimizer with every number of epochs and every batch size.": (
-        "网格：每种优化器与每个轮数、每个批量大小两两组合。"
+        "网格：每种优化器、每个轮数和每个批量大小的所有组合。"
     ),
     "the chapter's scikit-learn used 3 folds by default; since version 0.22 it is 5": (
         "原章节所用的 scikit-learn 默认 3 折；从 0.22 版起默认 5 折"
@@ -37,7 +37,7 @@ COMMENTS: dict[str, str] = {
         "每次调用编译好的计算图运行 32 个批量：更新完全相同，但 Python 开销更小；\n"
         "批量只有 5 行时，这部分开销占了大头。"
     ),
-    "its state exists from the start": "它的状态从一开始就存在",
+    "its state exists from the start": "让优化器的状态从一开始就存在",
     (
         "One network per optimizer, built once. Its first fit traces (compiles) its training step, "
         "which costs more than training it on these few rows; later fits reuse that compiled step."
