@@ -68,8 +68,16 @@ def about_recipe(nodeid: str, name: str) -> bool:
     return f"-{name}-" in f"-{ids}-"  # no recipe's name is a hyphenated part of another's
 
 
+#: Fixtures that make a test slow: the built site, notebooks run in kernels.
+SLOW_FIXTURES = {"built_site", "executed"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``--recipe NAME``: keep only the tests about that recipe (an unknown name is an error)."""
+    """Mark the tests that need a slow fixture ``slow``; with ``--recipe NAME``, keep only the
+    tests about that recipe (an unknown name is an error)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     names = config.getoption("--recipe")
     if not names:
         return

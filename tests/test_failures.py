@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import TINY, require_program
 
+pytestmark = pytest.mark.slow  # real processes, real signals, real full disks
+
 
 def cookbook_process(*args: str, env: dict | None = None, limit: int | None = None, **kwargs):
     """``python -m cookbook ARGS`` in a subprocess (optionally with a file-size limit)."""

@@ -106,6 +106,7 @@ def test_records_compare_within_float_noise_and_catch_real_changes():
     ]
 
 
+@pytest.mark.slow
 def test_the_committed_figures_match_a_new_run(cli):
     """``cookbook figures --check`` over all fifteen (as CI must run it): the committed
     records and figures are what the code gives today. Without Graphviz the architecture
