@@ -17,7 +17,13 @@ COMMENTS: dict[str, str] = {
         "只用于对比：在原章节停下之后再训练多少轮"
     ),
     # data
-    "keep the 1000 most frequent words": "只保留最常见的 1000 个词",
+    (
+        "Keep the word ids below 1000: the 996 most frequent words (ids 4 to 999), plus 1, which "
+        "starts every review, and 2, which stands for any other word (id 3 is never used)."
+    ): (
+        "只保留小于 1000 的词编号：最常见的 996 个词（编号 4 到 999），\n"
+        "加上标记每条影评开头的 1，以及代表其他所有词的 2（编号 3 从不使用）。"
+    ),
     "Each review is a list of word ids; each target is 1 (positive) or 0 (negative).": (
         "每条影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
     ),

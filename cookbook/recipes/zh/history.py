@@ -14,7 +14,13 @@ COMMENTS: dict[str, str] = {
         "fit 输出什么：0 不输出，1 进度条，2 每轮一行"
     ),
     # data
-    "keep the 10000 most frequent words": "只保留最常见的 10000 个词",
+    (
+        "Keep the word ids below 10000: the 9996 most frequent words (ids 4 to 9999), plus 1, "
+        "which starts every review, and 2, which stands for any other word (id 3 is never used)."
+    ): (
+        "只保留小于 10000 的词编号：最常见的 9996 个词（编号 4 到 9999），\n"
+        "加上标记每条影评开头的 1，以及代表其他所有词的 2（编号 3 从不使用）。"
+    ),
     "reviews per update of the weights": "每更新一次权重所用的影评数",
     "Each review is a list of word ids; each target is 1 (positive) or 0 (negative).": (
         "每条影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"

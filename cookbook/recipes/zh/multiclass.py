@@ -14,7 +14,13 @@ COMMENTS: dict[str, str] = {
         "fit 输出什么：0 不输出，1 进度条，2 每轮一行"
     ),
     # data
-    "keep the 5000 most frequent words": "只保留最常见的 5000 个词",
+    (
+        "Keep the word ids below 5000: the 4996 most frequent words (ids 4 to 4999), plus 1, which "
+        "starts every newswire, and 2, which stands for any other word (id 3 is never used)."
+    ): (
+        "只保留小于 5000 的词编号：最常见的 4996 个词（编号 4 到 4999），\n"
+        "加上标记每条新闻开头的 1，以及代表其他所有词的 2（编号 3 从不使用）。"
+    ),
     "Reuters topics, numbered 0..45": "路透社新闻的主题，编号 0..45",
     "Each newswire is a list of word ids; each target is its topic's number.": (
         "每条新闻是一个词编号列表；每个目标是它所属主题的编号。"
