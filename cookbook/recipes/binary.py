@@ -25,7 +25,9 @@ verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoc
 # --8<-- [end:parameters]
 
 # --8<-- [start:data]
-number_of_features = 1000  # keep the 1000 most frequent words
+# Keep the word ids below 1000: the 996 most frequent words (ids 4 to 999), plus 1, which
+# starts every review, and 2, which stands for any other word (id 3 is never used).
+number_of_features = 1000
 
 # Each review is a list of word ids; each target is 1 (positive) or 0 (negative).
 (train_data, train_target), (test_data, test_target) = data.load_imdb(num_words=number_of_features)
@@ -72,6 +74,22 @@ test_loss, test_accuracy = network.evaluate(test_features, test_target, verbose=
 results = {"test_loss": test_loss, "test_accuracy": test_accuracy}
 print(results)
 # --8<-- [end:evaluation]
+
+# --8<-- [start:prediction]
+# predict gives each review's probability of "positive"; above 0.5 the answer is "positive".
+probabilities = network.predict(test_features, verbose=0)[:, 0]
+predicted_target = (probabilities > 0.5).astype(test_target.dtype)
+print("probabilities:", probabilities[:5].round(3))
+print("answers:      ", predicted_target[:5])
+print("true labels:  ", test_target[:5])
+
+# The share of right answers is the accuracy evaluate gave. The score to beat is that of
+# always answering the more frequent label.
+right_share = float((predicted_target == test_target).mean())
+majority_share = float(max(test_target.mean(), 1 - test_target.mean()))
+results["majority_share"] = majority_share
+print(f"right answers: {right_share:.4f}, always the more frequent label: {majority_share:.4f}")
+# --8<-- [end:prediction]
 
 # --8<-- [start:saving]
 network.save(folder / "binary.keras")  # architecture, weights and optimizer state

@@ -27,7 +27,9 @@ verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoc
 # --8<-- [end:parameters]
 
 # --8<-- [start:data]
-number_of_features = 10000  # keep the 10000 most frequent words
+# Keep the word ids below 10000: the 9996 most frequent words (ids 4 to 9999), plus 1, which
+# starts every review, and 2, which stands for any other word (id 3 is never used).
+number_of_features = 10000
 batch_size = 1000  # reviews per update of the weights
 
 # Each review is a list of word ids; each target is 1 (positive) or 0 (negative).

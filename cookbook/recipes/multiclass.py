@@ -27,7 +27,9 @@ verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoc
 # --8<-- [end:parameters]
 
 # --8<-- [start:data]
-number_of_features = 5000  # keep the 5000 most frequent words
+# Keep the word ids below 5000: the 4996 most frequent words (ids 4 to 4999), plus 1, which
+# starts every newswire, and 2, which stands for any other word (id 3 is never used).
+number_of_features = 5000
 number_of_classes = 46  # Reuters topics, numbered 0..45
 
 # Each newswire is a list of word ids; each target is its topic's number.

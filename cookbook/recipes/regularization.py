@@ -26,7 +26,9 @@ verbose = 2  # what fit prints: 0 nothing, 1 a progress bar, 2 one line per epoc
 # --8<-- [end:parameters]
 
 # --8<-- [start:data]
-number_of_features = 1000  # keep the 1000 most frequent words
+# Keep the word ids below 1000: the 996 most frequent words (ids 4 to 999), plus 1, which
+# starts every review, and 2, which stands for any other word (id 3 is never used).
+number_of_features = 1000
 
 # Each review is a list of word ids; each target is 1 (positive) or 0 (negative).
 (train_data, train_target), (test_data, test_target) = data.load_imdb(num_words=number_of_features)
