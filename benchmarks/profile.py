@@ -61,6 +61,7 @@ SECTION_PHASES = {
     "cross-validation": "fitting",  # scoring the folds, around the fits
     "search": "fitting",
     "evaluation": "evaluation",
+    "prediction": "evaluation",
     "results": "evaluation",
     "saving": "evaluation",
     "best-epochs": "evaluation",

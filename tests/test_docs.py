@@ -139,6 +139,7 @@ def test_hook_renders_a_record_and_refuses_a_missing_one(tmp_path: Path):
         "network_parameters": 16305,
         "files": ["fake.keras"],
         "versions": {"python": "3.11.7", "keras": "3.15.1"},
+        "output": {"training": "Epoch 1/2\n4/4 - [time] - [time per step] - loss: 0.7000\n"},
     }
     (docs / "figures" / "fake.json").write_text(json.dumps(record), encoding="utf-8")
     out = hook.on_page_markdown("# Fake\n\n<!-- results: fake -->\n", page=_FakePage())
@@ -147,8 +148,16 @@ def test_hook_renders_a_record_and_refuses_a_missing_one(tmp_path: Path):
                      "16,305 parameters", "`rows`", "| adam | 0.5000 |"):  # fmt: skip
         assert expected in out, expected
     assert "Offline sample data" in out
-    log = hook.on_page_markdown("<!-- log: fake -->\n", page=_FakePage())
-    assert "Epoch 2/2\nloss: 0.6123 - val_loss: 0.6543" in log
+    block = '```python\n--8<-- "cookbook/recipes/fake.py:training"\n```\n'
+    shown = hook.on_page_markdown(block + "\nprose\n", page=_FakePage())
+    assert shown.startswith(block.rstrip("\n") + '\n\n!!! example "Output"\n\n    ```text\n')
+    assert "    4/4 - [time] - [time per step] - loss: 0.7000\n    ```\n\nprose" in shown
+    silent = '```python\n--8<-- "cookbook/recipes/fake.py:data"\n```\n'
+    assert hook.on_page_markdown(silent, page=_FakePage()) == silent  # printed nothing
+    lesson = dict(record, recipe="regression", size="small", results={"test_r2": 0.93})
+    (docs / "figures" / "regression.json").write_text(json.dumps(lesson), encoding="utf-8")
+    check = hook.on_page_markdown("<!-- lesson: regression -->\n", page=_FakePage())
+    assert check.startswith('!!! success "Lesson check: the run shows it"') and "0.930" in check
     with pytest.raises(PluginError, match="cookbook figures missing"):
         hook.on_page_markdown("<!-- results: missing -->\n", page=_FakePage())
     with pytest.raises(PluginError, match="malformed placeholder"):

@@ -56,6 +56,7 @@ def args_of(options: dict[str, str]) -> list[str]:
 def quick(monkeypatch, tmp_path):
     """Commands that return at once: stand-ins for training, downloading and copying."""
     from cookbook import runner
+    from cookbook.cli import common
     from cookbook.data import cache
 
     monkeypatch.chdir(tmp_path)
@@ -64,10 +65,10 @@ def quick(monkeypatch, tmp_path):
     os.symlink(tmp_path / "loop", tmp_path / "loop")
     monkeypatch.setattr(runner, "train", lambda names, settings, *a, **k: [])
     monkeypatch.setattr(runner, "figures", lambda names, settings, *a, **k: [])
-    monkeypatch.setattr(runner, "import_keras_quietly", lambda: None)
+    monkeypatch.setattr(common, "start_keras", lambda backend: None)
 
     def no_download(name, mirror=None, timeout=1.0, progress=None):
-        raise cache.DownloadError("could not download (a stand-in)", url=str(mirror))
+        raise cache.DownloadError(f"could not download {mirror} (a stand-in)")
 
     monkeypatch.setattr(cache, "download", no_download)
     monkeypatch.setattr(cache, "import_file", lambda source, name: (Path(source), False))

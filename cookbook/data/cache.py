@@ -274,7 +274,6 @@ def download(
             f"could not download {url}: {reason}",
             expected=err.expected,
             actual=err.actual,
-            url=url,
         ) from None
     except DownloadError:
         raise
