@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -67,6 +68,17 @@ Announce = Callable[[list[str]], None]
 
 def _quiet(_: str) -> None:
     pass
+
+
+def reporter(progress: bool) -> Report:
+    """A ``report`` that prints the runner's lines to stderr: notes always, progress lines
+    only with ``progress`` (what ``--quiet`` turns off). Nothing, when there is no stderr."""
+
+    def report(line: str) -> None:
+        if (progress or line.startswith("note:")) and sys.stderr is not None:
+            print(line, file=sys.stderr, flush=True)
+
+    return report
 
 
 def train(

@@ -14,11 +14,23 @@ from pathlib import Path
 
 from cookbook.errors import UsageError
 
+#: Where datasets come from, and the sizes of the offline sample (see :mod:`cookbook.data`).
 SOURCES = ("auto", "keras", "sample")
 SIZES = ("tiny", "small", "full")
 BACKENDS = ("tensorflow", "jax", "torch")
 SEED_MAX = 2**32 - 1
 EPOCHS_MAX = 100_000
+
+
+#: The longest a download may be given, in seconds: a day.
+TIMEOUT_MAX = 86400
+
+
+def check_timeout(value: float | None) -> str | None:
+    """Why ``value`` cannot be a download time limit (``None`` when it can, or is unset)."""
+    if value is None or (math.isfinite(value) and 0 < value <= TIMEOUT_MAX):
+        return None
+    return f"{value} is not a number of seconds from 0 to {TIMEOUT_MAX}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,7 @@ class Settings:
             raise UsageError(f"epochs must be from 1 to {EPOCHS_MAX}, not {self.epochs}")
         if self.backend is not None and self.backend not in BACKENDS:
             raise UsageError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
-        timeout = self.download_timeout
-        if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= 86400):
-            raise UsageError(f"the download timeout must be from 0 to 86400 s, not {timeout}")
+        timeout_problem = check_timeout(self.download_timeout)
+        if timeout_problem:
+            raise UsageError(f"the download timeout {timeout_problem}")
         object.__setattr__(self, "out", Path(self.out))

@@ -134,11 +134,9 @@ def _work(connection: Connection, settings: Settings) -> None:
     except KeyboardInterrupt:
         os._exit(Terminated.exit_code)  # stopped before any work: nothing to clean up
 
-    def report(line: str) -> None:
-        if settings.progress or line.startswith("note:"):
-            print(line, file=sys.stderr, flush=True)
+    from cookbook.runner import grouped, reporter
 
-    from cookbook.runner import grouped
+    report = reporter(settings.progress)
 
     while True:
         try:

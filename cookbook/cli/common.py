@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import math
 import os
 import sys
 import time
@@ -16,7 +15,15 @@ from typing import Any
 import click
 
 from cookbook import errors, recipes
-from cookbook.settings import BACKENDS, EPOCHS_MAX, SEED_MAX, SIZES, SOURCES, Settings
+from cookbook.settings import (
+    BACKENDS,
+    EPOCHS_MAX,
+    SEED_MAX,
+    SIZES,
+    SOURCES,
+    Settings,
+    check_timeout,
+)
 
 #: The longest path Linux accepts, and the longest name of one folder in it.
 PATH_MAX, NAME_MAX = 4096, 255
@@ -104,12 +111,11 @@ def _check_writable(path: Path) -> None:
         raise ValueError(f"cannot write to {existing} (permission denied)")
 
 
-def check_timeout(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
+def check_timeout_option(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
     """A download time limit must be a finite number of seconds, at most a day."""
-    if value is None:
-        return None
-    if not math.isfinite(value) or not 0 < value <= 86400:
-        raise click.BadParameter(f"{value} is not a number of seconds from 0 to 86400", ctx, param)
+    problem = check_timeout(value)
+    if problem:
+        raise click.BadParameter(problem, ctx, param)
     return value
 
 
@@ -167,7 +173,7 @@ def run_options(
                 type=float,
                 default=None,
                 metavar="SECONDS",
-                callback=check_timeout,
+                callback=check_timeout_option,
                 help="Give up on downloading the real data after this long in all "
                 "(default: 15 s with --data auto, 300 s with --data keras).",
             ),
@@ -222,13 +228,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def report_to_stderr(quiet: bool) -> Callable[[str], None]:
-    """Where the runner's notes and progress go: stderr, unless ``--quiet``."""
+    """Where the runner's notes and progress go: stderr, unless ``--quiet`` (notes always)."""
+    from cookbook.runner import reporter
 
-    def report(line: str) -> None:
-        if not quiet or line.startswith("note:"):
-            click.echo(line, err=True)
-
-    return report
+    return reporter(progress=not quiet)
 
 
 def settings_from_options(options: dict[str, Any], **more: Any) -> Settings:

@@ -23,7 +23,7 @@ from typing import Any
 import click
 
 from cookbook import errors
-from cookbook.cli.common import CheckedPath, check_timeout, handle_errors
+from cookbook.cli.common import CheckedPath, check_timeout_option, handle_errors
 from cookbook.data import cache
 
 NAMES = tuple(cache.FILES)
@@ -202,7 +202,7 @@ class _Progress:
     default=cache.TIMEOUT,
     show_default=True,
     metavar="SECONDS",
-    callback=check_timeout,
+    callback=check_timeout_option,
     help="Give up on a file when its download (connecting included) takes longer than this.",
 )
 @click.option(

@@ -41,6 +41,7 @@ from cookbook.data import cache, sample
 from cookbook.data.encoding import multi_hot
 from cookbook.data.streaming import multi_hot_dataset
 from cookbook.errors import DataUnavailable, UsageError
+from cookbook.settings import SIZES, SOURCES
 
 __all__ = [
     "AUTO_TIMEOUT",
@@ -58,8 +59,6 @@ __all__ = [
     "using",
 ]
 
-SOURCES = ("auto", "keras", "sample")
-SIZES = ("tiny", "small", "full")
 
 #: ``auto`` gives up on the real data after this many seconds in all (connecting included).
 AUTO_TIMEOUT = 15.0
