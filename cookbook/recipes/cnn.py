@@ -10,6 +10,7 @@ from pathlib import Path
 
 import keras
 import matplotlib.pyplot as plt
+import numpy as np
 from keras import layers
 
 from cookbook import data
@@ -94,6 +95,8 @@ results = {
     "test_mistakes": int((predicted_digits != test_digits).sum()),
     "test_images": len(test_digits),
     "updates_per_epoch": -(-len(train_features) // batch_size),  # a last, partial batch counts
+    # The score to beat: always answering the most frequent digit gets its share right.
+    "majority_share": float(np.bincount(test_digits).max() / len(test_digits)),
 }
 print(results)
 # --8<-- [end:evaluation]

@@ -100,6 +100,8 @@ results = {
     "test_accuracy": test_accuracy,
     "topics_in_test": len(order),
     "topics_never_right": int((right[order] == 0).sum()),
+    # The score to beat: always answering the most frequent topic gets its share right.
+    "majority_share": float(stories.max() / len(test_topics)),
     "most_frequent_topics": [
         {"topic": int(t), "test_newswires": int(stories[t]), "right": int(right[t])}
         for t in order[:10]
