@@ -123,7 +123,7 @@ def _regression(record: dict[str, Any]) -> tuple[bool, Numbers]:
 
 def _early_stopping(record: dict[str, Any]) -> tuple[bool, Numbers]:
     results = _results(record)
-    stopped, limit = results["stopped_epoch"], record["parameters"].get("epochs", 20)
+    stopped, limit = results["stopped_epoch"], results["epoch_limit"]
     best, saved = results["lowest_val_loss"], results["best_model_file_loss"]
     same = abs(saved - best) <= 1e-5 * max(1.0, abs(best))
     numbers = {"stopped": stopped, "limit": limit, "best_epoch": results["best_epoch"]}

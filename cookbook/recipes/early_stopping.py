@@ -95,6 +95,7 @@ file_loss, file_accuracy = best_model.evaluate(test_features, test_target, verbo
 results = {
     "best_epoch": best_epoch,
     "stopped_epoch": stopped_epoch,
+    "epoch_limit": epochs,
     "stopped_early": stopped_epoch < epochs,
     "lowest_val_loss": min(validation_loss),
     "test_loss": test_loss,
