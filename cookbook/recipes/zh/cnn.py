@@ -59,6 +59,9 @@ COMMENTS: dict[str, str] = {
         "网络对一幅图像的回答，是概率最高的那个数字。"
     ),
     "a last, partial batch counts": "最后一个不满的批量也算一次",
+    "The score to beat: always answering the most frequent digit gets its share right.": (
+        "要超过的基准：一律回答最常见的那个数字，能答对的比例就是它所占的份额。"
+    ),
     # saving
     "architecture, weights and optimizer state": "架构、权重和优化器状态",
     # figure

@@ -56,6 +56,9 @@ COMMENTS: dict[str, str] = {
     "The topics that occur in the test data, most frequent first (ties keep topic order).": (
         "测试数据中出现过的主题，按出现次数从多到少排列（次数相同时按主题编号）。"
     ),
+    "The score to beat: always answering the most frequent topic gets its share right.": (
+        "要超过的基准：一律回答最常见的那个主题，能答对的比例就是它所占的份额。"
+    ),
     # saving
     "architecture, weights and optimizer state": "架构、权重和优化器状态",
     # figure

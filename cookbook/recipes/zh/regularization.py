@@ -63,6 +63,14 @@ COMMENTS: dict[str, str] = {
         "没有惩罚项时，报告的损失就是交叉熵。"
     ),
     # comparison
+    (
+        "How closely each network fits the reviews it was trained on: the cross-entropy on the "
+        "training data (the L2 network's loss there, less its penalty). The gap between it and the "
+        "test cross-entropy is how much a network has overfitted."
+    ): (
+        "每个网络对训练用的影评拟合得有多紧：训练数据上的交叉熵（对 L2 网络而言，\n"
+        "是它在训练数据上的损失减去惩罚项）。它与测试交叉熵之间的差距，就是网络过拟合的程度。"
+    ),
     "The first hidden layer's weights: one row per word, one column per unit.": (
         "第一个隐藏层的权重：每个词一行，每个单元一列。"
     ),
