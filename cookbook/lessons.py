@@ -221,7 +221,6 @@ LESSONS: dict[str, Lesson] = {
             "后者只有 {majority}（至少高出 {margin}）。",
         },
         _beats_majority(0.2),
-        ("tiny", "small", "full"),
     ),
     "multiclass": Lesson(
         {
@@ -328,6 +327,7 @@ LESSONS: dict[str, Lesson] = {
             "zh": "训练准确率一路上升，超过了测试准确率：最后一轮后分别为 {training} 和 {test}。",
         },
         _accuracy_history,
+        ("tiny", "small", "full"),
     ),
     "cross-validation": Lesson(
         {
