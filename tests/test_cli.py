@@ -65,6 +65,10 @@ def test_python_m_cookbook_works():
         (["figures", "nosuch"], "unknown recipe"),
         (["figures", "early_stopping"], "early-stopping"),
         (["notebooks", "nosuch"], "unknown recipe"),
+        (["figures", "--check", "--seed", "3"], "--seed cannot be changed there"),
+        (["figures", "--check", "--data", "keras", "--size", "full"], "--data, --size cannot"),
+        (["figures", "binary", "--check", "--epochs", "2"], "--epochs cannot be changed"),
+        (["train", "binary", "--backend", "theano"], "--backend"),
     ],
 )
 def test_usage_errors_exit_2_with_one_clear_message(cli, args, message):
