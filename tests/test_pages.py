@@ -147,16 +147,31 @@ def run_notebook(name: str, folder: Path) -> dict:
     return notebook
 
 
+RUNS_TEST = "test_the_notebook_runs_and_leaves_the_model_and_the_figure"
+
+
+def selected_notebooks(session: pytest.Session) -> list[str]:
+    """The recipes whose notebook-running test this session runs (all fifteen unless ``-k`` or
+    ``--recipe`` chose fewer)."""
+    chosen = {
+        item.callspec.params["name"]
+        for item in session.items
+        if getattr(item, "originalname", "") == RUNS_TEST and hasattr(item, "callspec")
+    }
+    return [name for name in CHAPTER_ORDER if name in chosen]
+
+
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """All fifteen notebooks, run two at a time (two cores), each in its own fresh kernel."""
+def executed(request, tmp_path_factory):
+    """The selected notebooks, run two at a time (two cores), each in its own fresh kernel."""
     # The kernels inherit the tests' environment: sample data, tiny size, a private Keras home;
     # but not the Agg backend the tests choose, or figures would not show inline.
+    names = selected_notebooks(request.session)
     backend = os.environ.pop("MPLBACKEND", None)
-    folders = {name: tmp_path_factory.mktemp(f"nb-{name}") for name in CHAPTER_ORDER}
+    folders = {name: tmp_path_factory.mktemp(f"nb-{name}") for name in names}
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {n: pool.submit(run_notebook, n, folders[n]) for n in CHAPTER_ORDER}
+            futures = {n: pool.submit(run_notebook, n, folders[n]) for n in names}
             results = {}
             for name, future in futures.items():
                 try:
