@@ -235,17 +235,35 @@ def trained(tmp_path_factory) -> Callable[[str], object]:
     """``trained(name)``: the :class:`cookbook.runner.Outcome` of ``cookbook train name``
     on tiny sample data, run once per session (a shared program runs once for its pair).
 
-    The outcome holds the results record, the published files and the program's variables.
+    The outcome holds the results record, the published files and the program's variables,
+    and, as ``outcome.fits``, what each ``keras.Model.fit`` call of the program was given
+    (``{"callbacks": [...], "epochs": ..., "batch_size": ...}``): what the program does, not
+    how its source spells it.
     """
+    from unittest import mock
+
+    import keras
+
     from cookbook import recipes, runner
 
     out = tmp_path_factory.mktemp("trained")
     done: dict[str, object] = {}
+    original_fit = keras.Model.fit
 
     def get(name: str):
         if name not in done:
             group = [entry.name for entry in recipes.sharing(name)]
-            for outcome in runner.train(group, tiny_settings(out)):
+            fits: list[dict[str, object]] = []
+
+            def recording_fit(model, *args, **kwargs):
+                fits.append({key: kwargs.get(key) for key in ("epochs", "batch_size")})
+                fits[-1]["callbacks"] = list(kwargs.get("callbacks") or [])
+                return original_fit(model, *args, **kwargs)
+
+            with mock.patch.object(keras.Model, "fit", recording_fit):
+                outcomes = runner.train(group, tiny_settings(out))
+            for outcome in outcomes:
+                outcome.fits = fits
                 done[outcome.name] = outcome
         outcome = done[name]
         assert outcome.status == "done", f"{name}: {outcome.status}: {outcome.message}"

@@ -132,6 +132,24 @@ def test_every_recipe_trains_and_records_its_results(trained, name):
         assert lengths == {record["epochs"]}
 
 
+@pytest.mark.parametrize("name", CHAPTER_ORDER)
+def test_every_fit_gets_the_runners_callbacks(trained, name):
+    """Whatever a program trains, each ``fit`` call gets the callbacks the runner hands it
+    (the one that stops at the next epoch when asked, at least): Ctrl-C, SIGTERM, resume and
+    progress reach every training through the program's ``callbacks`` parameter."""
+    from cookbook.callbacks import StopWhenAsked
+    from cookbook.recipes import entry
+
+    skip_without_programs(name)
+    fits = trained(name).fits
+    if entry(name).epochs(1) == {}:  # a recipe that trains nothing
+        assert fits == []
+        return
+    assert fits, f"{name} trained nothing"
+    for fit in fits:
+        assert any(isinstance(c, StopWhenAsked) for c in fit["callbacks"]), (name, fit)
+
+
 @pytest.mark.parametrize("name", sorted(OUTPUT_UNITS))
 def test_every_saved_model_loads_and_predicts(trained, name):
     import keras

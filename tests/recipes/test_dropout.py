@@ -3,13 +3,12 @@ that continues that same training beside the same network without dropout."""
 
 from __future__ import annotations
 
-import ast
 import math
 
 import keras
 import numpy as np
 import pytest
-from conftest import ROOT, is_png
+from conftest import is_png
 
 
 def saved_model(outcome) -> keras.Model:
@@ -106,16 +105,10 @@ def test_figure_draws_both_networks_and_the_chapters_end(trained):
     assert is_png(outcome.written[0].parent / "dropout.png")
 
 
-def test_every_training_gets_the_callbacks():
+def test_every_training_gets_the_callbacks(trained):
     """The runner's callbacks (progress, and whatever a reader adds) reach every fit."""
-    tree = ast.parse((ROOT / "cookbook" / "recipes" / "dropout.py").read_text())
-    fits = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "fit"
-    ]
-    assert len(fits) == 3
-    for fit in fits:
-        given = {keyword.arg: ast.unparse(keyword.value) for keyword in fit.keywords}
-        assert given.get("callbacks") == "callbacks"
-        assert given.get("batch_size") == "100"
+    outcome = trained("dropout")
+    assert len(outcome.fits) == 3
+    for fit in outcome.fits:
+        assert fit["callbacks"] == outcome.namespace["callbacks"]
+        assert fit["batch_size"] == 100

@@ -3,12 +3,10 @@ best epoch's model is what is left, in memory (restored weights) and on disk (be
 
 from __future__ import annotations
 
-import ast
-
 import keras
 import numpy as np
 import pytest
-from conftest import ROOT, is_png
+from conftest import is_png
 
 
 def test_the_callbacks_are_the_chapters_plus_restoring(trained):
@@ -22,17 +20,13 @@ def test_the_callbacks_are_the_chapters_plus_restoring(trained):
     assert checkpoint.filepath == str(namespace["folder"] / "best_model.keras")
 
 
-def test_fit_gets_both_callbacks_and_the_runners():
-    tree = ast.parse((ROOT / "cookbook" / "recipes" / "early_stopping.py").read_text())
-    fits = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "fit"
-    ]
-    assert len(fits) == 1
-    given = {keyword.arg: ast.unparse(keyword.value) for keyword in fits[0].keywords}
-    assert given["callbacks"] == "[early_stopping, checkpoint, *callbacks]"
-    assert given["epochs"] == "epochs" and given["batch_size"] == "100"
+def test_fit_gets_both_callbacks_and_the_runners(trained):
+    outcome = trained("early-stopping")
+    namespace = outcome.namespace
+    (fit,) = outcome.fits
+    assert fit["callbacks"][:2] == [namespace["early_stopping"], namespace["checkpoint"]]
+    assert fit["callbacks"][2:] == namespace["callbacks"]
+    assert fit["epochs"] == namespace["epochs"] and fit["batch_size"] == 100
 
 
 def test_training_stops_early_patience_epochs_after_the_best(trained):

@@ -3,13 +3,12 @@ the cross-entropy plus that penalty, and a twin without it whose weights are lar
 
 from __future__ import annotations
 
-import ast
 import math
 
 import keras
 import numpy as np
 import pytest
-from conftest import ROOT, is_png
+from conftest import is_png
 
 
 def saved_model(outcome) -> keras.Model:
@@ -103,16 +102,9 @@ def test_figure_stacks_the_penalty_on_the_cross_entropy(trained):
     assert is_png(outcome.written[0].parent / "regularization.png")
 
 
-def test_every_training_gets_the_callbacks():
-    tree = ast.parse((ROOT / "cookbook" / "recipes" / "regularization.py").read_text())
-    fits = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "fit"
-    ]
-    assert len(fits) == 2
-    for fit in fits:
-        given = {keyword.arg: ast.unparse(keyword.value) for keyword in fit.keywords}
-        assert given.get("callbacks") == "callbacks"
-        assert given.get("epochs") == "epochs"
-        assert given.get("batch_size") == "100"
+def test_every_training_gets_the_callbacks(trained):
+    outcome = trained("regularization")
+    assert len(outcome.fits) == 2
+    for fit in outcome.fits:
+        assert fit["callbacks"] == outcome.namespace["callbacks"]
+        assert fit["epochs"] == outcome.namespace["epochs"] and fit["batch_size"] == 100
