@@ -15,7 +15,8 @@ epochs, steady-state seconds per epoch (the median of the epochs after each trai
 wall time and peak resident memory for both, and the ratios.
 
 A side that cannot run on this machine (the port's channels-first convolution needs
-TensorFlow's oneDNN, which is off on CPUs without AVX-512) or dies (out of memory) becomes a
+TensorFlow's oneDNN, which TensorFlow turns on only where the CPU has AVX512_VNNI,
+AVX512_BF16, AVX_VNNI or AMX) or dies (out of memory) becomes a
 row that says why; the benchmark always runs to the end. Nothing here is a test: the machines
 are shared and noisy, so read the figures, do not assert them.
 """
@@ -52,7 +53,8 @@ NO_NUMBER = "–"
 KNOWN_FAILURES = (
     (
         re.compile(r"NHWC"),
-        "fails here: Conv2D channels_first needs oneDNN (AVX-512)",
+        "fails here: Conv2D channels_first needs oneDNN "
+        "(on with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX)",
     ),
     (
         re.compile(r"MemoryError|Unable to allocate|OOM when allocating"),

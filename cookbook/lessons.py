@@ -149,10 +149,15 @@ def _preprocessing(record: dict[str, Any]) -> tuple[bool, Numbers]:
 
 def _checkpointing(record: dict[str, Any]) -> tuple[bool, Numbers]:
     results = _results(record)
-    best = min(row["val_loss"] for row in results["checkpoints"])
-    kept = results["models_keras_test_loss"]
-    epoch = next(row["epoch"] for row in results["checkpoints"] if row["val_loss"] == best)
-    return abs(kept - best) <= 1e-5 * max(1.0, abs(best)), {"epoch": epoch, "loss": kept}
+    checkpoints = results["checkpoints"]
+    named = all(
+        row["file"] == f"model_{row['epoch']:02d}_{row['val_loss']:.2f}.keras"
+        for row in checkpoints
+    )
+    numbered = [row["epoch"] for row in checkpoints] == list(range(1, record["epochs"] + 1))
+    last, kept = checkpoints[-1]["val_loss"], results["models_keras_test_loss"]
+    same = abs(kept - last) <= 1e-5 * max(1.0, abs(last))
+    return named and numbered and same, {"count": len(checkpoints), "loss": kept}
 
 
 def _tuning(record: dict[str, Any]) -> tuple[bool, Numbers]:
@@ -284,10 +289,11 @@ LESSONS: dict[str, Lesson] = {
     ),
     "checkpointing": Lesson(
         {
-            "en": "The checkpoint kept with save_best_only is the best epoch's: epoch {epoch}, "
-            "test loss {loss}.",
-            "zh": "用 save_best_only 保留下来的检查点正是最好的那一轮：第 {epoch} 轮，"
-            "测试损失 {loss}。",
+            "en": "A checkpoint is saved after every epoch: {count} files, numbered from 1 and "
+            "named after their test loss, and models.keras holds the last epoch's network "
+            "(test loss {loss}).",
+            "zh": "每一轮之后都保存一个检查点：共 {count} 个文件，从 1 开始编号，文件名里带着"
+            "各自的测试损失；models.keras 存的是最后一轮的网络（测试损失 {loss}）。",
         },
         _checkpointing,
         ("tiny", "small", "full"),
