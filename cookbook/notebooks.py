@@ -27,17 +27,79 @@ SOURCE_RE = re.compile(r"^\s*<!--\s*source:\s*(?P<path>[\w/.-]+\.py):(?P<name>[\
 PAGE_ONLY, PAGE_ONLY_END = "<!-- page-only -->", "<!-- /page-only -->"
 HEADING_RE = re.compile(r"^(#{1,6}) ")
 HEADING_ID_RE = re.compile(r"\s*\{#[\w-]+\}\s*$")
-#: A line break between two Chinese characters: browsers and Jupyter render it as a space.
-CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-CJK_BREAK_RE = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}])")
+#: Chinese characters, and the full-width punctuation of Chinese prose (CJK symbols, full-width
+#: forms, the curly quotes, the ellipsis and the dash). A line break next to them is shown by
+#: browsers and Jupyter as a space, which Chinese typography never puts there.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WIDE_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
+HAN_RE, WIDE_PUNCT_RE = re.compile(f"[{HAN}]"), re.compile(f"[{WIDE_PUNCT}]")
+#: Markup that may close a line (emphasis, code, a link's target) or open the next one.
+CLOSING_MARKUP_RE = re.compile(r"(?:\]\([^()\s]*\)|[*_`\]\"'])+$")
+OPENING_MARKUP_RE = re.compile(r"^[\[*_`\"']+")
+#: Lines that start a block of their own: the break before them is Markdown's, not the prose's.
+BLOCK_START_RE = re.compile(r"^(?:$|#|\||>|<|!!!|\?\?\?|\$\$|--8<--|[-*+] |\d+[.)] |: |```|~~~)")
+#: Lines that are a block by themselves, so nothing is joined onto them.
+WHOLE_LINE_RE = re.compile(r"^(?:$|#|\||<|!!!|\?\?\?|\$\$|--8<--|:::)")
+QUOTE_PREFIX_RE = re.compile(r"^(?: {0,3}>)+ ?")
 
 
 def join_chinese_lines(markdown: str) -> str:
-    """Join the lines of wrapped Chinese prose (outside code blocks), as a reader expects."""
-    parts = re.split(r"(^ *```.*?^ *```)", markdown, flags=re.S | re.M)
-    return "".join(
-        part if part.lstrip().startswith("```") else CJK_BREAK_RE.sub("", part) for part in parts
-    )
+    """Join the lines of wrapped Chinese prose, as a reader expects: drop a line break that a
+    browser would show as a space where Chinese typography has none.
+
+    A break goes when the text on one side of it is full-width punctuation (``，``, ``。``,
+    ``（``, ``“``...), or when both sides are Chinese characters; emphasis, code and link
+    markup next to the break are looked through (``这种⏎[过拟合](…)``, ``*哪些*⏎主题``). A
+    break between Chinese and Latin text stays, as the space the two want between them. Code
+    blocks, headings, table rows and the start of a list item, a quote, an admonition or any
+    other block are left alone; a break inside a ``>`` quote joins its lines the same way.
+    """
+    lines = markdown.split("\n")
+    out: list[str] = []
+    fence = ""
+    for line in lines:
+        stripped = _unquoted(line).lstrip()
+        if fence:  # inside a code block: kept as it is, up to the closing fence
+            out.append(line)
+            if stripped.startswith(fence) and not stripped.strip(fence[0]).strip():
+                fence = ""
+            continue
+        opening = FENCE_RE.match(_unquoted(line))
+        if opening:
+            fence = opening["fence"]
+        elif out and _joins(out[-1], line):
+            out[-1] = out[-1].rstrip() + _unquoted(line).lstrip()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _unquoted(line: str) -> str:
+    return QUOTE_PREFIX_RE.sub("", line, count=1)
+
+
+def _quote_depth(line: str) -> int:
+    prefix = QUOTE_PREFIX_RE.match(line)
+    return prefix[0].count(">") if prefix else 0
+
+
+def _joins(before: str, after: str) -> bool:
+    """Whether the break between two lines of one paragraph is a wrap inside Chinese prose."""
+    if _quote_depth(before) != _quote_depth(after):
+        return False
+    before, after = _unquoted(before), _unquoted(after).lstrip()
+    if (
+        BLOCK_START_RE.match(after)
+        or WHOLE_LINE_RE.match(before.lstrip())
+        or FENCE_RE.match(before)
+        or before.endswith(("  ", "\\"))
+    ):
+        return False
+    last = CLOSING_MARKUP_RE.sub("", before.rstrip())[-1:]
+    first = OPENING_MARKUP_RE.sub("", after)[:1]
+    if WIDE_PUNCT_RE.match(last) or WIDE_PUNCT_RE.match(first):
+        return True
+    return bool(HAN_RE.match(last) and HAN_RE.match(first))
 
 
 IMAGE_RE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?\s*$")
