@@ -6,7 +6,6 @@ Run it with ``python -m cookbook.recipes.tuning`` (files go to the current folde
 """
 
 # --8<-- [start:imports]
-import logging
 from pathlib import Path
 
 import keras
@@ -50,8 +49,11 @@ print("features:", features.shape, "target:", target.shape)
 
 
 # --8<-- [start:network]
-def build_network(X, y, optimizer):
-    """The chapter's network, compiled; y arrives one-hot encoded, one column per class."""
+def create_network(X, y, optimizer="rmsprop"):
+    """A new network, compiled: the wrapper calls this for every fit, with its rows."""
+    # The same seed for every fit: the same starting weights and shuffles, so the scores
+    # differ only by the hyperparameters and by the rows each fold trains on.
+    keras.utils.set_random_seed(seed)
     network = keras.Sequential(
         [
             keras.Input(shape=(X.shape[1],)),
@@ -64,33 +66,7 @@ def build_network(X, y, optimizer):
         loss="categorical_crossentropy",  # for one-hot targets
         optimizer=optimizer,
         metrics=["accuracy"],
-        # Run 32 batches per call into the compiled graph: the same updates with less
-        # Python overhead, which dominates with batches of 5 rows.
-        steps_per_execution=32,
     )
-    network.optimizer.build(network.trainable_variables)  # its state exists from the start
-    return network
-
-
-# One network per optimizer, built once. Its first fit traces (compiles) its training step,
-# which costs more than training it on these few rows; later fits reuse that compiled step.
-networks = {}
-
-
-def create_network(X, y, optimizer="rmsprop"):
-    """What the wrapper calls for every fit: a network as if new, with the same starting
-    weights and optimizer state every time."""
-    # The same seed for every fit: the same shuffles, so the scores differ only by the
-    # hyperparameters and by the rows each fold trains on.
-    keras.utils.set_random_seed(seed)
-    key = (X.shape[1], y.shape[1], optimizer)
-    if key not in networks:
-        network = build_network(X, y, optimizer)
-        state = [*network.variables, *network.optimizer.variables]  # weights, optimizer state
-        networks[key] = network, state, [variable.numpy() for variable in state]
-    network, state, start = networks[key]
-    for variable, value in zip(state, start, strict=True):
-        variable.assign(value)  # back to where the first fit started
     return network
 
 
@@ -110,19 +86,23 @@ hyperparameters = {
         for batch_size in batch_sizes
     ],
 }
-grid = GridSearchCV(estimator=neural_network, param_grid=hyperparameters, cv=folds)
 
-# The wrapper's predict(), which scores every fold, draws a progress bar and takes no
-# verbose argument. Without interactive logging, Keras sends all its output to the log.
-if not verbose:
-    keras.config.disable_interactive_logging()
-# Every new network compiles its own predict function; TensorFlow warns about this
-# "retracing", which is expected when a search builds dozens of networks.
-logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+def accuracy(estimator, X, y):
+    """The share of the rows ``X`` that the fitted ``estimator`` classifies right."""
+    # The network itself predicts, quietly: the wrapper's predict(), which its score() uses,
+    # draws a progress bar for every fold and takes no verbose argument.
+    probabilities = estimator.model_.predict(X, verbose=0)
+    answers = estimator.classes_[probabilities.argmax(axis=1)]  # the most probable class
+    return (answers == y).mean()
+
+
+grid = GridSearchCV(
+    estimator=neural_network, param_grid=hyperparameters, scoring=accuracy, cv=folds
+)
 # Arguments of grid.fit go to every fit: every fold of every grid point, and the refit of
 # the best combination on all the rows.
 grid.fit(features, target, verbose=verbose, callbacks=callbacks)
-keras.config.enable_interactive_logging()
 # --8<-- [end:search]
 
 # --8<-- [start:results]
