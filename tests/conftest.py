@@ -184,6 +184,13 @@ def tiny_settings(out: Path, **changes: object):
     return Settings(**values)
 
 
+def saved_model(outcome, file: str | None = None):
+    """The model file ``file`` (default ``NAME.keras``) a trained recipe published, loaded."""
+    import keras
+
+    return keras.models.load_model(outcome.written[0].parent / (file or f"{outcome.name}.keras"))
+
+
 def is_png(path: Path) -> bool:
     """Whether ``path`` is a complete PNG file (signature, and the closing IEND chunk)."""
     content = path.read_bytes()

@@ -143,7 +143,7 @@ def trickle_url() -> Iterator[str]:
     httpd.server_close()
 
 
-def cli(*args: str):
+def data_cli(*args: str):
     return CliRunner().invoke(main, ["data", *args], catch_exceptions=False)
 
 
@@ -162,7 +162,7 @@ def error_lines(result) -> list[str]:
 
 
 def test_mirror_download_with_matching_hash_lands_in_the_cache(offline_cache, server, good_hash):
-    result = cli("download", "mnist", "--mirror", f"{server.url}/good/")
+    result = data_cli("download", "mnist", "--mirror", f"{server.url}/good/")
     assert result.exit_code == 0, result.output
     assert snapshot(offline_cache) == {"mnist.npz": GOOD}  # no temporary file left behind
     assert server.requests == ["/good/mnist.npz"]
@@ -173,14 +173,14 @@ def test_mirror_download_with_matching_hash_lands_in_the_cache(offline_cache, se
 def test_good_cached_file_is_kept_without_a_download(offline_cache, server, good_hash):
     offline_cache.mkdir(parents=True)
     (offline_cache / "mnist.npz").write_bytes(GOOD)
-    result = cli("download", "mnist", "--mirror", f"{server.url}/good")
+    result = data_cli("download", "mnist", "--mirror", f"{server.url}/good")
     assert result.exit_code == 0
     assert "already cached" in result.stdout
     assert server.requests == []
 
 
 def test_mirror_download_with_wrong_hash_is_refused_and_leaves_nothing(offline_cache, server):
-    result = cli("download", "mnist", "--mirror", f"{server.url}/good")
+    result = data_cli("download", "mnist", "--mirror", f"{server.url}/good")
     assert result.exit_code == 1
     [line] = error_lines(result)
     assert f"{server.url}/good/mnist.npz" in line
@@ -191,14 +191,14 @@ def test_mirror_download_with_wrong_hash_is_refused_and_leaves_nothing(offline_c
 def test_wrong_download_never_replaces_a_good_file(offline_cache, server, good_hash):
     offline_cache.mkdir(parents=True)
     (offline_cache / "mnist.npz").write_bytes(GOOD)
-    result = cli("download", "mnist", "--force", "--mirror", f"{server.url}/other")
+    result = data_cli("download", "mnist", "--force", "--mirror", f"{server.url}/other")
     assert result.exit_code == 1
     assert "wrong file" in error_lines(result)[0]
     assert snapshot(offline_cache) == {"mnist.npz": GOOD}
 
 
 def test_interrupted_download_leaves_no_partial_file(offline_cache, server, good_hash):
-    result = cli("download", "mnist", "--mirror", f"{server.url}/short")
+    result = data_cli("download", "mnist", "--mirror", f"{server.url}/short")
     assert result.exit_code == 1
     [line] = error_lines(result)
     assert "closed" in line and f"{server.url}/short/mnist.npz" in line
@@ -207,7 +207,7 @@ def test_interrupted_download_leaves_no_partial_file(offline_cache, server, good
 
 def test_silent_server_times_out_cleanly(offline_cache, silent_url, good_hash):
     start = time.perf_counter()
-    result = cli("download", "mnist", "--mirror", silent_url, "--timeout", "1")
+    result = data_cli("download", "mnist", "--mirror", silent_url, "--timeout", "1")
     elapsed = time.perf_counter() - start
     assert result.exit_code == 1
     [line] = error_lines(result)
@@ -218,7 +218,7 @@ def test_silent_server_times_out_cleanly(offline_cache, silent_url, good_hash):
 
 def test_a_trickling_server_is_given_up_on_within_the_time_limit(offline_cache, trickle_url):
     start = time.perf_counter()
-    result = cli("download", "mnist", "--mirror", trickle_url, "--timeout", "2")
+    result = data_cli("download", "mnist", "--mirror", trickle_url, "--timeout", "2")
     elapsed = time.perf_counter() - start
     assert result.exit_code == 1
     assert "not complete within 2 s" in error_lines(result)[0]
@@ -240,13 +240,13 @@ def test_data_auto_gives_up_on_a_trickle_within_its_total_time(
 
 
 def test_missing_file_on_the_mirror_names_the_http_error(offline_cache, server):
-    result = cli("download", "mnist", "--mirror", f"{server.url}/nothing-here")
+    result = data_cli("download", "mnist", "--mirror", f"{server.url}/nothing-here")
     assert result.exit_code == 1
     assert "HTTP 404" in error_lines(result)[0]
 
 
 def test_unreachable_host_fails_in_one_line(offline_cache):
-    result = cli("download", "imdb")
+    result = data_cli("download", "imdb")
     assert result.exit_code == 1
     assert error_lines(result) == [
         f"error: imdb: could not download {cache.url_for('imdb')}: connection refused"
@@ -255,7 +255,7 @@ def test_unreachable_host_fails_in_one_line(offline_cache):
 
 
 def test_mirror_must_be_a_url():
-    result = cli("download", "--mirror", "ftp://example.org/x")
+    result = data_cli("download", "--mirror", "ftp://example.org/x")
     assert result.exit_code == 2
     assert "http://, https:// or file://" in result.output
 
@@ -271,7 +271,7 @@ def test_import_of_a_wrong_file_is_refused_and_changes_nothing(offline_cache, tm
     user_file.write_bytes(OTHER)
     stat_before = user_file.stat()
 
-    result = cli("import", str(user_file))
+    result = data_cli("import", str(user_file))
 
     assert result.exit_code == 1
     assert f"expected SHA-256: {cache.FILES['mnist'].sha256}" in result.stderr
@@ -287,13 +287,13 @@ def test_import_copies_a_good_file_and_keeps_the_original(offline_cache, tmp_pat
     user_file.parent.mkdir()
     user_file.write_bytes(GOOD)
 
-    result = cli("import", str(user_file))
+    result = data_cli("import", str(user_file))
     assert result.exit_code == 0, result.output
     assert "SHA-256 ok" in result.stdout
     assert snapshot(offline_cache) == {"mnist.npz": GOOD}
     assert user_file.read_bytes() == GOOD
 
-    again = cli("import", str(user_file))
+    again = data_cli("import", str(user_file))
     assert again.exit_code == 0
     assert "already present" in again.stdout
 
@@ -303,7 +303,7 @@ def test_import_replaces_a_corrupt_cached_file(offline_cache, tmp_path, good_has
     (offline_cache / "mnist.npz").write_bytes(b"truncated")
     user_file = tmp_path / "anything.bin"
     user_file.write_bytes(GOOD)
-    result = cli("import", str(user_file), "--name", "mnist")
+    result = data_cli("import", str(user_file), "--name", "mnist")
     assert result.exit_code == 0, result.output
     assert snapshot(offline_cache) == {"mnist.npz": GOOD}
 
@@ -311,14 +311,14 @@ def test_import_replaces_a_corrupt_cached_file(offline_cache, tmp_path, good_has
 def test_import_recognises_a_file_by_its_hash(offline_cache, tmp_path, good_hash):
     user_file = tmp_path / "download.npz"
     user_file.write_bytes(GOOD)
-    assert cli("import", str(user_file)).exit_code == 0
+    assert data_cli("import", str(user_file)).exit_code == 0
     assert snapshot(offline_cache) == {"mnist.npz": GOOD}
 
 
 def test_import_of_an_unknown_unnamed_file_is_refused(offline_cache, tmp_path):
     user_file = tmp_path / "download.npz"
     user_file.write_bytes(OTHER)
-    result = cli("import", str(user_file))
+    result = data_cli("import", str(user_file))
     assert result.exit_code == 1
     assert "matches none of them" in result.stderr
     assert snapshot(offline_cache) == {}
@@ -327,7 +327,7 @@ def test_import_of_an_unknown_unnamed_file_is_refused(offline_cache, tmp_path):
 def test_import_points_at_the_right_name(offline_cache, tmp_path, good_hash):
     user_file = tmp_path / "imdb.npz"  # really the (patched) mnist file
     user_file.write_bytes(GOOD)
-    result = cli("import", str(user_file))
+    result = data_cli("import", str(user_file))
     assert result.exit_code == 1
     assert "--name mnist" in result.stderr
     assert snapshot(offline_cache) == {}
@@ -342,7 +342,7 @@ def status_row(output: str, name: str) -> list[str]:
 
 
 def test_status_with_an_empty_cache(offline_cache):
-    result = cli("status")
+    result = data_cli("status")
     assert result.exit_code == 0
     assert str(offline_cache) in result.stdout.splitlines()[0]  # KERAS_HOME is honoured
     for name in ("imdb", "reuters", "mnist"):
@@ -362,7 +362,7 @@ def test_status_with_a_good_and_a_corrupt_file(offline_cache, good_hash):
     offline_cache.mkdir(parents=True)
     (offline_cache / "mnist.npz").write_bytes(GOOD)
     (offline_cache / "imdb.npz").write_bytes(b"x" * 1500)
-    result = cli("status")
+    result = data_cli("status")
     assert result.exit_code == 0
     assert status_row(result.stdout, "mnist")[2:6] == ["yes", "104.0", "kB", "ok"]
     assert status_row(result.stdout, "imdb")[2:6] == ["yes", "1.5", "kB", "MISMATCH"]

@@ -8,11 +8,7 @@ import math
 import keras
 import numpy as np
 import pytest
-from conftest import is_png
-
-
-def saved_model(outcome) -> keras.Model:
-    return keras.models.load_model(outcome.written[0].parent / "regularization.keras")
+from conftest import is_png, saved_model
 
 
 def cross_entropy(model: keras.Model, features, target) -> float:
