@@ -14,11 +14,17 @@ COMMENTS: dict[str, str] = {
         "fit 输出什么：0 不输出，1 进度条，2 每轮一行"
     ),
     (
-        "How many (training, test) reviews to keep: the first 500 and 125, so that a CPU trains "
-        "the LSTM quickly. None keeps every review, as the chapter does."
+        "How many (training, test) reviews to keep, and how many reviews make one update of the "
+        "weights. The chapter trains on all 25,000 reviews in batches of 1000: 25 updates per "
+        "epoch. Here the first 1000 and 200 reviews, so that a CPU trains the LSTM quickly, in "
+        "batches of 40, so that it still makes 25 updates per epoch. The chapter's run: None and "
+        "1000."
     ): (
-        "保留多少条（训练、测试）影评：前 500 条和前 125 条，让 CPU 能很快训练完 LSTM。\n"
-        "设为 None 则像原章节一样保留全部影评。"
+        "保留多少条（训练、测试）影评，以及每更新一次权重用多少条影评。"
+        "原章节用全部 25,000 条影评\n"
+        "训练，批量大小为 1000：每轮更新 25 次。这里只取前 1000 条和前 200 条，"
+        "让 CPU 能很快训练完\n"
+        "LSTM；批量大小取 40，每轮仍然更新 25 次。原章节的设置是 None 和 1000。"
     ),
     # data
     "keep the 1000 most frequent words": "只保留最常见的 1000 个词",
@@ -34,8 +40,13 @@ COMMENTS: dict[str, str] = {
         "两种做法都保留了影评的结尾，也就是 LSTM 最后读到的那些词。"
     ),
     # one-review
-    "The first training review, as the loader gives it and as the network will read it.": (
-        "第一条训练影评：数据加载器给出的样子，以及网络将要读到的样子。"
+    (
+        "Two training reviews, as the loader gives them and as the network will read them: the "
+        "first one shorter than 400 ids, which gets zeros in front, and the first one longer, "
+        "which loses its beginning."
+    ): (
+        "两条训练影评：数据加载器给出的样子，以及网络将要读到的样子。一条是训练集中第一条\n"
+        "不足 400 个编号的影评，前面会补零；另一条是第一条超过 400 个编号的，开头会被截掉。"
     ),
     # network
     "seeds Python, NumPy and the backend together": "一次设置 Python、NumPy 和后端的随机种子",
@@ -48,14 +59,19 @@ COMMENTS: dict[str, str] = {
     'the probability of "positive"': "“正面”的概率",
     "cross-entropy for two classes": "二分类的交叉熵",
     # training
-    "reviews per update of the weights": "每更新一次权重所用的影评数",
     "features": "特征",
     "target vector": "目标向量",
+    "reviews per update of the weights": "每更新一次权重所用的影评数",
     "evaluated after every epoch": "每轮结束后评估一次",
     # evaluation
-    "Large batches for evaluation too: the 400 steps of a batch run one after another.": (
-        "评估时也用大批量：一个批量的 400 个时间步是一步接一步运行的。"
+    (
+        "The bar to beat: the accuracy of always answering the more frequent label of the test "
+        "reviews. A network that has learnt nothing about the words scores that much."
+    ): (
+        "要超过的基准：对测试影评一律回答较常见的那个标签时的准确率。\n"
+        "一个对词什么也没学到的网络，得分就是这么多。"
     ),
+    "a last, partial batch counts": "最后一个不满的批量也算一次",
     # saving
     "architecture, weights and optimizer state": "架构、权重和优化器状态",
     # figure

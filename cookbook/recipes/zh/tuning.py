@@ -28,32 +28,15 @@ COMMENTS: dict[str, str] = {
     "balanced classes": "类别均衡",
     "the same rows every time": "每次生成的行都相同",
     # network
-    "one unit per class": "每个类别一个单元",
-    "for one-hot targets": "用于独热编码的目标",
     (
-        "Run 32 batches per call into the compiled graph: the same updates with less Python "
-        "overhead, which dominates with batches of 5 rows."
+        "The same seed for every fit: the same starting weights and shuffles, so the scores differ "
+        "only by the hyperparameters and by the rows each fold trains on."
     ): (
-        "每次调用编译好的计算图运行 32 个批量：更新完全相同，但 Python 开销更小；\n"
-        "批量只有 5 行时，这部分开销占了大头。"
-    ),
-    "its state exists from the start": "让优化器的状态从一开始就存在",
-    (
-        "One network per optimizer, built once. Its first fit traces (compiles) its training step, "
-        "which costs more than training it on these few rows; later fits reuse that compiled step."
-    ): (
-        "每种优化器一个网络，只构建一次。第一次 fit 会追踪（编译）训练步，\n"
-        "这比在这几行数据上训练还费时间；之后的 fit 都复用编译好的训练步。"
-    ),
-    (
-        "The same seed for every fit: the same shuffles, so the scores differ only by the "
-        "hyperparameters and by the rows each fold trains on."
-    ): (
-        "每次 fit 都用同一个种子：打乱顺序相同，所以得分的差别只来自超参数，\n"
+        "每次 fit 都用同一个种子：初始权重和打乱顺序都相同，所以得分的差别只来自超参数，\n"
         "以及每一折训练所用的行。"
     ),
-    "weights, optimizer state": "权重、优化器状态",
-    "back to where the first fit started": "回到第一次 fit 开始时的状态",
+    "one unit per class": "每个类别一个单元",
+    "for one-hot targets": "用于独热编码的目标",
     "Looks like any scikit-learn classifier: fit(X, y), predict(X), score(X, y).": (
         "用起来和任何 scikit-learn 分类器一样：fit(X, y)、predict(X)、score(X, y)。"
     ),
@@ -68,19 +51,13 @@ COMMENTS: dict[str, str] = {
         "会忘掉设在包装器本身上的 fit_kwargs，但不会忘掉网格在克隆之后设置的那些。"
     ),
     (
-        "The wrapper's predict(), which scores every fold, draws a progress bar and takes no "
-        "verbose argument. Without interactive logging, Keras sends all its output to the log."
+        "The network itself predicts, quietly: the wrapper's predict(), which its score() uses, "
+        "draws a progress bar for every fold and takes no verbose argument."
     ): (
-        "包装器的 predict() 在给每一折评分时会画进度条，而且不接受 verbose 参数。\n"
-        "关掉交互式日志后，Keras 会把它的输出全部写进日志。"
+        "由网络自己安静地预测：包装器的 score() 用到的 predict() 会为每一折画一个进度条，\n"
+        "而且不接受 verbose 参数。"
     ),
-    (
-        "Every new network compiles its own predict function; TensorFlow warns about this "
-        '"retracing", which is expected when a search builds dozens of networks.'
-    ): (
-        "每个新网络都会编译自己的 predict 函数，TensorFlow 会对这种“重新追踪”（retracing）\n"
-        "发出警告；一次搜索要建几十个网络，出现这个警告是意料之中的。"
-    ),
+    "the most probable class": "概率最高的类别",
     (
         "Arguments of grid.fit go to every fit: every fold of every grid point, and the refit of "
         "the best combination on all the rows."
