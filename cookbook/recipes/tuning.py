@@ -90,9 +90,10 @@ hyperparameters = {
 
 def accuracy(estimator, X, y):
     """The share of the rows ``X`` that the fitted ``estimator`` classifies right."""
-    # The network itself predicts, quietly: the wrapper's predict(), which its score() uses,
-    # draws a progress bar for every fold and takes no verbose argument.
-    probabilities = estimator.model_.predict(X, verbose=0)
+    # The rows of a fold fit in one batch: call the network on them, as Keras advises for
+    # that, rather than predict(), which the wrapper's own score() uses and which draws a
+    # progress bar for every fold.
+    probabilities = keras.ops.convert_to_numpy(estimator.model_(X))
     answers = estimator.classes_[probabilities.argmax(axis=1)]  # the most probable class
     return (answers == y).mean()
 
