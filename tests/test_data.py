@@ -53,6 +53,34 @@ def test_the_sample_is_the_same_every_time_like_a_real_dataset():
     assert list(a[0][0]) != list(other[0][0])
 
 
+def test_sample_reviews_end_with_their_verdict_and_keep_their_words():
+    """Every second sentiment word of a sample review comes at its end: only the order changes."""
+    verdict = sample.imdb(0, 400, 400, num_words=1000)
+    scattered = sample.imdb(0, 400, 400, num_words=1000, verdict_at_end=False)
+    (x_train, y_train), _ = verdict
+    for (x, y), (x_other, y_other) in zip(verdict, scattered, strict=True):
+        np.testing.assert_array_equal(y, y_other)
+        assert all(sorted(a) == sorted(b) for a, b in zip(x, x_other, strict=True))
+        np.testing.assert_array_equal(data.multi_hot(x, 1000), data.multi_hot(x_other, 1000))
+    assert sum(list(a) != list(b) for a, b in zip(x_train, scattered[0][0], strict=True)) > 300
+
+    # How strongly a word leans to one label: the share of positive reviews among those that
+    # hold it, away from one half. The last words of a review lean far more than the first.
+    holders, positive = np.zeros(1000), np.zeros(1000)
+    for review, label in zip(x_train, y_train, strict=True):
+        words = np.unique(review)
+        holders[words] += 1
+        positive[words] += label
+    lean = np.abs(positive / np.maximum(holders, 1) - 0.5)
+
+    def mean_lean(reviews, part):
+        return np.mean([lean[review[part]].mean() for review in reviews])
+
+    last, first = slice(-5, None), slice(1, 6)
+    assert mean_lean(x_train, last) > 2 * mean_lean(x_train, first)
+    assert mean_lean(scattered[0][0], last) < 1.3 * mean_lean(scattered[0][0], first)
+
+
 def test_source_and_size_come_from_the_caller_the_environment_or_the_defaults(monkeypatch):
     monkeypatch.setenv("COOKBOOK_SIZE", "tiny")
     assert len(data.load_mnist(source="sample")[0][1]) == 300
