@@ -232,8 +232,10 @@ def train_group(entries: list[Entry], settings: Settings, report: Report) -> lis
                 with LastWrite.watch():
                     publish.publish_folders(partial.folder, out, made)
             except BaseException as err:
-                note = _train_interrupted(entries, settings, partial, partial.has_state())
-                err.cookbook_note = note
+                if not getattr(err, "cookbook_note", ""):  # publishing says what it published
+                    err.cookbook_note = _train_interrupted(
+                        entries, settings, partial, partial.has_state()
+                    )
                 raise
             return [
                 Outcome(
