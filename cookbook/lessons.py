@@ -50,7 +50,13 @@ class Verdict:
         shown = collections.defaultdict(lambda: "?")
         shown.update({key: _shown(value) for key, value in self.numbers.items()})
         text = LESSONS[self.recipe].claim[language].format_map(shown)
-        return f"{text} ({self.missing})" if self.missing else text
+        if not self.missing:
+            return text
+        return text + (
+            f"（记录中没有 {self.missing}）"
+            if language == "zh"
+            else f" (the record has no {self.missing})"
+        )
 
 
 def _shown(value: Any) -> str:
@@ -70,7 +76,7 @@ def verdict(record: dict[str, Any]) -> Verdict | None:
         holds, numbers = lesson.check(record)
     except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError) as err:
         holds, numbers = False, {}  # the record lacks what the lesson reads: not shown
-        missing = f"the record has no {err}" if isinstance(err, KeyError) else str(err)
+        missing = str(err)
     size = record.get("size")
     return Verdict(record["recipe"], bool(holds), size in lesson.sizes, numbers, missing)
 

@@ -120,7 +120,13 @@ WORDS: dict[str, dict[str, Any]] = {
         "files": "Files written",
         "versions": "Versions",
         "rows": "{train} training / {test} test",
-        "size": "size",
+        "size format": " (size `{value}`)",
+        "unnamed": "unnamed",
+        "values in all": "… ({count} values in all, see the record)",
+        "row": "Row",
+        "column": "column {j}",
+        "measured on": "Measured on: {machine}.",
+        "versions on": "Versions: {versions}.",
         "every epoch": "Every epoch, as recorded",
         "epoch": "Epoch",
         "output": "Output",
@@ -152,8 +158,8 @@ WORDS: dict[str, dict[str, Any]] = {
         "and": "和",
         "sample title": "离线样例数据",
         "sample text": (
-            "这些数字来自本手册对{names}的离线仿制数据，而不是真实数据集：它们说明代码能正确运行，"
-            "但不代表网络在真实数据上的表现。运行 `cookbook figures {name} --data keras` "
+            "这些数字来自本手册仿照{names}生成的离线样例数据，而不是真实数据集：它们说明代码能正确"
+            "运行，但不代表网络在真实数据上的表现。运行 `cookbook figures {name} --data keras` "
             "可以用真实数据重新得到它们。"
         ),
         "result": "结果",
@@ -170,7 +176,13 @@ WORDS: dict[str, dict[str, Any]] = {
         "files": "写出的文件",
         "versions": "版本",
         "rows": "训练 {train} 条 / 测试 {test} 条",
-        "size": "规模",
+        "size format": "（规模 `{value}`）",
+        "unnamed": "未命名",
+        "values in all": "…（共 {count} 个值，见结果记录）",
+        "row": "行",
+        "column": "第 {j} 列",
+        "measured on": "测量所用的机器：{machine}。",
+        "versions on": "版本：{versions}。",
         "every epoch": "每一轮的记录",
         "epoch": "轮",
         "output": "输出",
@@ -231,7 +243,7 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
         (RESULTS_RE, lambda arg, where: results_markdown(arg, where, language)),
         (LESSON_RE, lambda arg, where: lesson_markdown(arg, where, language)),
         (BACKENDS_RE, lambda arg, where: backends_markdown(arg, where, language)),
-        (TABLE_RE, table_markdown),
+        (TABLE_RE, lambda arg, where: table_markdown(arg, where, language)),
         (CLI_RE, cli_help_markdown),
         (SOURCE_RE, source_markdown),
     ):
@@ -356,7 +368,7 @@ def results_markdown(name: str, where: str, language: str = "en") -> str:
         )
         out += [
             f'!!! warning "{words["sample title"]}"',
-            "    " + words["sample text"].format(names=names, name=name),
+            "    " + words["sample text"].format(names=_spaced(names, language), name=name),
             "",
         ]
 
@@ -365,17 +377,19 @@ def results_markdown(name: str, where: str, language: str = "en") -> str:
     tables = [(k, v) for k, v in results.items() if _is_table(v)]
     if scalars:
         out += [f"| {words['result']} | {words['value']} |", "|---|--:|"]
-        out += [f"| `{_cell(key)}` | {_value_text(value)} |" for key, value in scalars.items()]
+        out += [
+            f"| `{_cell(key)}` | {_value_text(value, language)} |" for key, value in scalars.items()
+        ]
         out.append("")
     for key, rows in tables:
-        out += [f"**`{_cell(key)}`**", "", *_dict_rows_table(rows), ""]
+        out += [f"**`{_cell(key)}`**", "", *_dict_rows_table(rows, language), ""]
 
     out += [f"| {words['run']} | |", "|---|---|"]
     for dataset in datasets or [{}]:
         out.append(f"| {words['data']} | {_data_text(dataset, language)} |")
     out.append(f"| {words['seed']} | {_cell(record['seed'])} |")
     for key, value in (record.get("parameters") or {}).items():
-        out.append(f"| {words['parameter']} `{_cell(key)}` | {_value_text(value)} |")
+        out.append(f"| {words['parameter']} `{_cell(key)}` | {_value_text(value, language)} |")
     epochs = record.get("epochs") or 0
     out.append(f"| {words['epochs']} | {epochs if epochs else words['no training']} |")
     if record.get("network_parameters") is not None:
@@ -474,34 +488,57 @@ def backends_markdown(name: str, where: str, language: str = "en") -> str:
         verdict = lessons.verdict(record)
         if verdict is None:
             raise PluginError(f"{where}: recipe {name!r} has no lesson check (cookbook.lessons)")
-        numbers = ", ".join(f"{key} {_value_text(value)}" for key, value in verdict.numbers.items())
+        numbers = ", ".join(
+            f"{key} {_value_text(value, language)}" for key, value in verdict.numbers.items()
+        )
         shown = words["shown"] if verdict.holds else words["not shown"]
         out.append(f"| {label} {_cell(version)} | {numbers or '—'} | {shown} |")
     return "\n".join(out) + "\n"
 
 
-def table_markdown(name: str, where: str) -> str:
-    """A generic ``{"columns": [...], "rows": [[...]]}`` record as a Markdown table."""
+def table_markdown(name: str, where: str, language: str = "en") -> str:
+    """A generic ``{"columns": [...], "rows": [[...]]}`` record as a Markdown table.
+
+    On a Chinese page every word comes from the record's ``zh`` part, which the benchmark
+    writes beside the English: ``caption``, ``columns``, ``machine``, and the translations of
+    its text ``cells`` and ``commands`` labels. A record without it stops the build.
+    """
     record = load_record(name, where, made_by="the benchmark the page names, with `--json`")
     columns, rows = record.get("columns"), record.get("rows")
     if not isinstance(columns, list) or not isinstance(rows, list):
         raise PluginError(f"{where}: {name}.json needs a 'columns' list and a 'rows' list")
+    words, zh = WORDS[language], record.get("zh") or {}
+    if language == "zh":
+        if not isinstance(zh, dict) or len(zh.get("columns") or []) != len(columns):
+            raise PluginError(
+                f"{where}: {name}.json has no Chinese captions and columns (its 'zh' part); "
+                "rerun the benchmark that writes it"
+            )
+        columns = zh["columns"]
+    cells, labels = zh.get("cells", {}), zh.get("commands", {})
+    caption = zh.get("caption") if language == "zh" else record.get("caption")
+    machine = zh.get("machine") if language == "zh" else record.get("machine")
+    if language != "zh":
+        cells, labels = {}, {}
     out = []
-    if record.get("caption"):
-        out += [_cell(record["caption"]), ""]
+    if caption:
+        out += [_cell(caption), ""]
     out.append("| " + " | ".join(_cell(c) for c in columns) + " |")
     out.append("|" + "---|" * len(columns))
     for row in rows:
         # The record's numbers are already rounded as meant to be read: show them as they are.
-        cells = (f"{v:g}" if isinstance(v, float) else _value_text(v) for v in row)
-        out.append("| " + " | ".join(cells) + " |")
+        shown = (
+            f"{v:g}" if isinstance(v, float) else _value_text(cells.get(v, v), language)
+            for v in row
+        )
+        out.append("| " + " | ".join(shown) + " |")
     out.append("")
-    if record.get("machine"):
-        out += [f"Measured on: {_cell(record['machine'])}.", ""]
+    if machine:
+        out += [words["measured on"].format(machine=_cell(machine)), ""]
     if record.get("versions"):
-        out += [f"Versions: {_versions_text(record['versions'])}.", ""]
+        out += [words["versions on"].format(versions=_versions_text(record["versions"])), ""]
     for label, value in (record.get("commands") or {}).items():
-        out.append(f"- {_cell(label)}: **{_value_text(value)}**")
+        out.append(f"- {_cell(labels.get(label, label))}: **{_value_text(value, language)}**")
     return "\n".join(out)
 
 
@@ -573,18 +610,27 @@ def _data_text(data: dict[str, Any], language: str = "en") -> str:
     if not data:
         return words["no data"]
     dataset = data.get("dataset")
-    text = words["datasets"].get(dataset, f"`{_cell(dataset)}`" if dataset else "unnamed")
+    text = words["datasets"].get(dataset, f"`{_cell(dataset)}`" if dataset else words["unnamed"])
     source = data.get("source")
     if source and dataset != "chapter array":  # the array is written out in the program
         separator = "，" if language == "zh" else ", "
         text += separator + words["sources"].get(source, f"`{_cell(source)}`")
     if data.get("size"):
-        text += f" ({words['size']} `{_cell(data['size'])}`)"
+        text += words["size format"].format(value=_cell(data["size"]))
     train, test = data.get("train"), data.get("test")
     if train is not None and test is not None:
         rows = words["rows"].format(train=_number(train), test=_number(test))
         text += f"{'：' if language == 'zh' else ': '}{rows}"
     return text
+
+
+def _spaced(text: str, language: str) -> str:
+    """``text`` ready to sit between Chinese characters: a space on a side where it begins or
+    ends with a Latin letter, digit or code (the 中文文案排版指北 rule); unchanged in English."""
+    if language != "zh" or not text:
+        return text
+    latin = re.compile(r"[A-Za-z0-9`]")
+    return (" " if latin.match(text[0]) else "") + text + (" " if latin.match(text[-1]) else "")
 
 
 def _versions_text(versions: dict[str, Any]) -> str:
@@ -604,17 +650,19 @@ def _is_table(value: Any) -> bool:
     )
 
 
-def _value_text(value: Any, limit: int = 400, nested: bool = False) -> str:
+def _value_text(value: Any, language: str = "en", limit: int = 400, nested: bool = False) -> str:
     """One recorded value as table-cell text: numbers formatted, containers spelled out."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number(value)
     if isinstance(value, dict):
-        text = ", ".join(f"{_cell(k)}: {_value_text(v, nested=True)}" for k, v in value.items())
+        text = ", ".join(
+            f"{_cell(k)}: {_value_text(v, language, nested=True)}" for k, v in value.items()
+        )
         text = f"({text})" if nested else text
     elif isinstance(value, (list, tuple)):
-        shown = [_value_text(v, nested=True) for v in value[:MAX_LIST]]
+        shown = [_value_text(v, language, nested=True) for v in value[:MAX_LIST]]
         if len(value) > MAX_LIST:
-            shown.append(f"… ({len(value)} values in all, see the record)")
+            shown.append(WORDS[language]["values in all"].format(count=len(value)))
         text = ", ".join(shown)
         text = f"[{text}]" if nested else text
     elif value is None:
@@ -624,18 +672,19 @@ def _value_text(value: Any, limit: int = 400, nested: bool = False) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _dict_rows_table(rows: list[Any]) -> list[str]:
+def _dict_rows_table(rows: list[Any], language: str = "en") -> list[str]:
+    words = WORDS[language]
     if isinstance(rows[0], list):  # a matrix: number its rows and columns from 1
         width = len(rows[0])
-        header = "| Row | " + " | ".join(f"column {j}" for j in range(1, width + 1)) + " |"
-        out = [header, "|--:|" + "--:|" * width]
+        columns = " | ".join(words["column"].format(j=j) for j in range(1, width + 1))
+        out = [f"| {words['row']} | {columns} |", "|--:|" + "--:|" * width]
         for i, row in enumerate(rows, start=1):
-            out.append(f"| {i} | " + " | ".join(_value_text(v) for v in row) + " |")
+            out.append(f"| {i} | " + " | ".join(_value_text(v, language) for v in row) + " |")
         return out
     keys: list[str] = []
     for row in rows:
         keys += [k for k in row if k not in keys]
     out = ["| " + " | ".join(f"`{_cell(k)}`" for k in keys) + " |", "|" + "---|" * len(keys)]
     for row in rows:
-        out.append("| " + " | ".join(_value_text(row.get(k, "")) for k in keys) + " |")
+        out.append("| " + " | ".join(_value_text(row.get(k, ""), language) for k in keys) + " |")
     return out
