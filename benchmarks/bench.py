@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import zh
 from fits import steady_epoch, timing_fits
 from machine import describe
 
@@ -411,21 +412,20 @@ def write_record(path: Path, epochs: int, rows: list[list[Any]], commands: dict)
     import_keras_quietly()
     command = "python benchmarks/bench.py " + " ".join(sys.argv[1:])
     plural = "" if epochs == 1 else "s"
-    write_json(
-        path,
-        {
-            "caption": (
-                f"Full-size sample data (the real datasets' shapes), {epochs} epoch{plural} per "
-                f"training; LSTM timed on {LSTM_ROWS} reviews and scaled to {LSTM_FULL}. "
-                f"Command: `{command}`"
-            ),
-            "columns": COLUMNS,
-            "rows": rows,
-            "machine": describe(),
-            "versions": records.versions(),
-            "commands": commands,
-        },
-    )
+    record = {
+        "caption": (
+            f"Full-size sample data (the real datasets' shapes), {epochs} epoch{plural} per "
+            f"training; LSTM timed on {LSTM_ROWS} reviews and scaled to {LSTM_FULL}. "
+            f"Command: `{command}`"
+        ),
+        "columns": COLUMNS,
+        "rows": rows,
+        "machine": describe(),
+        "versions": records.versions(),
+        "commands": commands,
+    }
+    record["zh"] = zh.part(record, zh.bench_caption(epochs, LSTM_ROWS, LSTM_FULL, command))
+    write_json(path, record)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

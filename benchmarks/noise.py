@@ -157,23 +157,23 @@ def main() -> None:
         from cookbook.files import write_json
 
         sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import zh
         from machine import describe
 
-        write_json(
-            args.json,
-            {
-                "machine": describe(),
-                "caption": "How far the recorded results of two runs of `cookbook figures --data "
-                "sample` lie apart: byte identity, and the largest relative difference of any "
-                "recorded float, against a first run. Command: `python benchmarks/noise.py`",
-                "columns": columns,
-                "rows": rows,
-                "largest_relative": {k: float(f"{v:.2g}") for k, v in worst.items()},
-                "largest_absolute": {k: float(f"{v:.2g}") for k, v in worst_abs.items()},
-                "seconds": {k: round(v) for k, v in seconds.items()},
-                "finite": all(math.isfinite(v) for v in worst.values()),
-            },
-        )
+        record = {
+            "machine": describe(),
+            "caption": "How far the recorded results of two runs of `cookbook figures --data "
+            "sample` lie apart: byte identity, and the largest relative difference of any "
+            "recorded float, against a first run. Command: `python benchmarks/noise.py`",
+            "columns": columns,
+            "rows": rows,
+            "largest_relative": {k: float(f"{v:.2g}") for k, v in worst.items()},
+            "largest_absolute": {k: float(f"{v:.2g}") for k, v in worst_abs.items()},
+            "seconds": {k: round(v) for k, v in seconds.items()},
+            "finite": all(math.isfinite(v) for v in worst.values()),
+        }
+        record["zh"] = zh.part(record, zh.NOISE_CAPTION)
+        write_json(args.json, record)
 
 
 if __name__ == "__main__":

@@ -38,8 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import zh
 from fits import Fit, timing_fits, tracing_seconds
 from machine import describe
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PHASES = ("import", "data", "build", "tracing", "fitting", "evaluation", "drawing", "runner")
 COLUMNS = ["recipe", "fits", *(f"{phase} s" for phase in PHASES), "wall s"]
@@ -207,19 +210,30 @@ def profile(names: list[str], size: str) -> dict[str, Any]:
     for group in groups:
         if group.status != "done":
             print(f"{' + '.join(group.names)}: {group.status}: {group.message}", file=sys.stderr)
-    command = "python benchmarks/profile.py " + " ".join(sys.argv[1:])
-    return {
+    command = " ".join(["python benchmarks/profile.py", *map(relative, sys.argv[1:])])
+    record = {
         "caption": (
             f"Seconds per phase of `cookbook figures --data sample --size {size}`, each "
             "program in turn in one process. Tracing is what the first epoch of each fit "
             "costs beyond its later ones (TensorFlow tracing and compiling the steps, and the "
-            f"first epoch's set-up). Command: `{command.strip()}`"
+            f"first epoch's set-up). Command: `{command}`"
         ),
         "columns": COLUMNS,
         "rows": table_rows(import_seconds, groups),
         "machine": describe(),
         "versions": records.versions(),
     }
+    record["zh"] = zh.part(record, zh.profile_caption(size, command))
+    return record
+
+
+def relative(argument: str) -> str:
+    """A command-line argument as a reader would type it: a path inside the project relative
+    to it (a record must not hold this machine's folders)."""
+    path = Path(argument)
+    if path.is_absolute() and ROOT in path.parents:
+        return path.relative_to(ROOT).as_posix()
+    return argument
 
 
 def print_table(record: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import zh  # noqa: E402
 from machine import describe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,18 +62,17 @@ def main() -> None:
         from cookbook.files import write_json
         from cookbook.records import versions
 
-        write_json(
-            args.json,
-            {
-                "caption": "Wall time of `cookbook figures --data sample` (all fifteen recipes, "
-                "size small, TensorFlow's import included), one run each. Command: `python "
-                "benchmarks/speed.py`",
-                "columns": ["version", "processes", "wall s"],
-                "rows": rows,
-                "machine": describe(),
-                "versions": versions(),
-            },
-        )
+        record = {
+            "caption": "Wall time of `cookbook figures --data sample` (all fifteen recipes, "
+            "size small, TensorFlow's import included), one run each. Command: `python "
+            "benchmarks/speed.py`",
+            "columns": ["version", "processes", "wall s"],
+            "rows": rows,
+            "machine": describe(),
+            "versions": versions(),
+        }
+        record["zh"] = zh.part(record, zh.SPEED_CAPTION)
+        write_json(args.json, record)
 
 
 if __name__ == "__main__":
