@@ -51,11 +51,12 @@ COMMENTS: dict[str, str] = {
         "会忘掉设在包装器本身上的 fit_kwargs，但不会忘掉网格在克隆之后设置的那些。"
     ),
     (
-        "The network itself predicts, quietly: the wrapper's predict(), which its score() uses, "
-        "draws a progress bar for every fold and takes no verbose argument."
+        "The rows of a fold fit in one batch: call the network on them, as Keras advises for that, "
+        "rather than predict(), which the wrapper's own score() uses and which draws a progress "
+        "bar for every fold."
     ): (
-        "由网络自己安静地预测：包装器的 score() 用到的 predict() 会为每一折画一个进度条，\n"
-        "而且不接受 verbose 参数。"
+        "一折的行放得进一个批量：按 Keras 对这种情况的建议，直接调用网络，而不用 predict()；\n"
+        "包装器自己的 score() 用的是 predict()，它会为每一折画一个进度条。"
     ),
     "the most probable class": "概率最高的类别",
     (
