@@ -23,9 +23,8 @@ second sentiment word of a review is moved to its end. That changes the order of
 only, never which words a review has, so a bag-of-words view (the multi-hot rows most recipes
 use) is exactly what it would be without the move. A network that reads the words in order,
 such as the LSTM, finds the verdict among the last words it reads, next to its output; that
-is what lets it learn from a thousand sample reviews within the chapter's three epochs, where
-the same reviews with their sentiment words scattered leave it at guessing. Newswires are not
-reordered.
+is what lets it learn from a thousand sample reviews within the chapter's three epochs.
+Newswires are not reordered.
 
 The digits are scikit-learn's bundled handwritten digits (1797 real 8x8 scans), upscaled to
 28x28 and, where more images are asked for than exist, shifted by a pixel or two.
