@@ -17,6 +17,7 @@ Three things every command that trains needs, whichever program it runs:
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import importlib.util
 import json
@@ -159,6 +160,35 @@ def import_keras_quietly() -> None:
             os.dup2(saved, 2)
             os.close(saved)
         os.close(devnull)
+
+
+def print_any_path() -> None:
+    """Let stdout and stderr print every file name the file system allows.
+
+    A name that is not valid UTF-8 (or, under the C locale or ``PYTHONIOENCODING=ascii``, any
+    non-ASCII name) reaches Python as characters its output encoding refuses; printing
+    ``files in OUT/`` after a finished run would then fail. Such characters are written as the
+    bytes they were, the others as ``\\u`` escapes, instead.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors=_ANY_PATH)
+
+
+def _bytes_or_escapes(err: UnicodeError) -> tuple[str | bytes, int]:
+    """An encoding error handler: surrogate escapes (undecodable bytes of a file name) back to
+    their bytes, anything else the encoding lacks as a backslash escape."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    chunk = err.object[err.start : err.end]
+    if all(0xDC80 <= ord(char) <= 0xDCFF for char in chunk):
+        return bytes(ord(char) - 0xDC00 for char in chunk), err.end
+    return codecs.backslashreplace_errors(err)
+
+
+_ANY_PATH = "cookbook.any-path"
+codecs.register_error(_ANY_PATH, _bytes_or_escapes)
 
 
 @contextlib.contextmanager

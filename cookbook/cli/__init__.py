@@ -30,6 +30,9 @@ def main() -> None:
                                        every recipe, offline
       cookbook figures                 every recipe's figure, into docs/figures/
     """
+    from cookbook.process import print_any_path
+
+    print_any_path()  # an --out that is not valid UTF-8 must not fail the summary line
 
 
 @main.command(name="list")
