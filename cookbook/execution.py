@@ -189,18 +189,29 @@ def without_timings(text: str) -> str:
 
 
 class _Tee(io.TextIOBase):
-    """Write to a buffer and to a stream at once (what ``-v`` shows is what is recorded)."""
+    """Write to a buffer and to a stream at once (what ``-v`` shows is what is recorded).
+
+    Should the stream's reader go away (``cookbook train -v | head``), the echo stops and
+    the recording goes on: a broken pipe is no reason to lose a training."""
 
     def __init__(self, buffer: io.StringIO, stream: TextIO) -> None:
         self.buffer_, self.stream = buffer, stream
 
     def write(self, text: str) -> int:
         self.buffer_.write(text)
-        self.stream.write(text)
+        self._echo(lambda stream: stream.write(text))
         return len(text)
 
     def flush(self) -> None:
-        self.stream.flush()
+        self._echo(lambda stream: stream.flush())
+
+    def _echo(self, action: Any) -> None:
+        if self.stream is None:
+            return
+        try:
+            action(self.stream)
+        except (OSError, ValueError):  # a broken pipe, a closed stream
+            self.stream = None
 
     def isatty(self) -> bool:
         return False
