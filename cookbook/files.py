@@ -24,6 +24,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -160,7 +161,7 @@ def replace_folder(new: Path, target: Path) -> None:
             sync_folder(target.parent)
             shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old files
             return
-        aside = target.with_name(f".{target.name}.old")
+        aside = aside_of(target)
         _remove_tree(aside)
         if os.path.lexists(target):
             os.replace(target, aside)
@@ -178,12 +179,76 @@ def _remove_tree(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def aside_of(target: Path) -> Path:
+    """Where :func:`replace_folder` puts the old folder for a moment, without ``renameat2``."""
+    return target.with_name(f".{target.name}.old")
+
+
 def recover_folder(target: Path) -> None:
-    """Undo a :func:`replace_folder` that a killed process left half done."""
-    aside = target.with_name(f".{target.name}.old")
-    if os.path.lexists(aside) and not os.path.lexists(target):
+    """Undo a :func:`replace_folder` that a killed process left half done: put the old
+    folder back when ``target`` is missing, or remove it when the new one is in place.
+
+    Only a real folder holding a ``results.json`` (a run folder) is touched; anything else
+    at that name is left alone, for :func:`cookbook.publish.check_replaceable` to refuse.
+    """
+    aside = aside_of(target)
+    if not _looks_like_a_run_folder(aside):
+        return
+    if not os.path.lexists(target):
         os.replace(aside, target)
-    _remove_tree(aside)
+        sync_folder(target.parent)
+    else:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def is_mount_point(path: Path) -> bool:
+    """Whether ``path`` is a mount point, bind mounts included.
+
+    ``os.path.ismount`` compares devices and misses a bind mount of a folder from the same
+    file system (a Docker volume from the same disk), which cannot be renamed all the same
+    (EBUSY); Linux lists every mount point in ``/proc/self/mountinfo``.
+    """
+    if os.path.ismount(path):
+        return True
+    try:
+        table = Path("/proc/self/mountinfo").read_bytes()
+    except OSError:
+        return False
+    real = os.fsencode(os.path.realpath(path))
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) > 4 and _unescaped(fields[4]) == real:
+            return True
+    return False
+
+
+def _unescaped(field: bytes) -> bytes:
+    """A mountinfo path: space, tab, newline and backslash are written as octal escapes."""
+    return re.sub(rb"\\([0-7]{3})", lambda match: bytes([int(match[1], 8)]), field)
+
+
+def _looks_like_a_run_folder(path: Path) -> bool:
+    record = path / "results.json"
+    return (
+        not path.is_symlink()
+        and path.is_dir()
+        and not is_mount_point(path)
+        and not record.is_symlink()
+        and record.is_file()
+    )
+
+
+def sync_tree(folder: Path) -> None:
+    """Flush every file and folder under ``folder`` (itself included) to the disk: what a
+    rename then publishes is on disk before the rename is."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            continue
+        if path.is_file():
+            sync_file(path)
+        elif path.is_dir():
+            sync_folder(path)
+    sync_folder(folder)
 
 
 def publish_files(pairs: list[tuple[Path, Path]]) -> None:

@@ -57,9 +57,29 @@ def terminate(signum: int, frame: Any) -> None:
 
 
 def handle_termination() -> None:
-    """Install :func:`terminate` for SIGTERM and SIGHUP (in the main thread)."""
+    """Install :func:`terminate` for SIGTERM and SIGHUP (in the main thread), and make sure
+    no interruption is lost where Python cannot raise it (:func:`_raise_again`)."""
     for signum in _SIGNALS:
         signal.signal(signum, terminate)
+    if sys.unraisablehook is not _raise_again:
+        global _previous_unraisablehook
+        _previous_unraisablehook = sys.unraisablehook
+        sys.unraisablehook = _raise_again
+
+
+_previous_unraisablehook = sys.unraisablehook
+
+
+def _raise_again(unraisable: Any) -> None:
+    """An interruption that lands in a finalizer or a garbage-collector callback (JAX, when
+    installed, has one) cannot propagate from there: Python would print its traceback as
+    "Exception ignored" and drop it. Instead it is remembered in :data:`STOP`, so the work
+    ends at its next safe point (:class:`cookbook.callbacks.StopWhenAsked`), and nothing is
+    printed. (Nothing here may wait: a second signal would land in this hook.)"""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        STOP.set()
+        return
+    _previous_unraisablehook(unraisable)
 
 
 @contextlib.contextmanager

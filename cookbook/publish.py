@@ -24,11 +24,12 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from cookbook import recipes
 from cookbook.errors import NotOurs
-from cookbook.files import lock, replace_folder
+from cookbook.files import aside_of, is_mount_point, lock, replace_folder, sync_tree
 from cookbook.process import signals_deferred
 from cookbook.records import dumps
-from cookbook.resume import RESUME_FOLDER
+from cookbook.resume import RESUME_FOLDER, Partial
 
 RESULTS_NAME = "results.json"
 #: A folder a pair's first recipe is copied into before both are published.
@@ -46,6 +47,13 @@ def check_replaceable(target: Path, name: str) -> None:
     A run may replace what is absent, or a writable real folder whose every file is listed
     in its own ``results.json`` as recipe ``name``'s (the folder a run published).
     """
+    aside = aside_of(target)
+    if os.path.lexists(aside) and _why_not_ours(aside, name):
+        raise NotOurs(
+            f"{aside} is in the way: cookbook puts the old {target.name} folder there for a "
+            f"moment while it replaces it, and this one is not a cookbook run's (it "
+            f"{_why_not_ours(aside, name)}); move it away, or choose another --out"
+        )
     if not os.path.lexists(target):
         return
     why = _why_not_ours(target, name)
@@ -61,7 +69,7 @@ def _why_not_ours(target: Path, name: str) -> str | None:
         return f"is a symbolic link (to {os.readlink(target)})"
     if not target.is_dir():
         return "is a file, not a run folder"
-    if os.path.ismount(target):
+    if is_mount_point(target):
         return "is a mount point, which cannot be replaced"
     if not os.lstat(target).st_mode & stat.S_IWUSR or not os.access(target, os.W_OK | os.X_OK):
         return "is read-only (write-protected)"
@@ -116,19 +124,35 @@ def publish_folders(partial: Path, out: Path, records: dict[str, dict[str, Any]]
     names = list(records)
     folders = {name: out / PUBLISHING.format(name=name) for name in names[:-1]}
     folders[names[-1]] = partial
+    published: list[str] = []
     try:
         for name in names[:-1]:
             _remove(folders[name])
             shutil.copytree(partial, folders[name], ignore=shutil.ignore_patterns(RESUME_FOLDER))
         for name, record in records.items():
             (folders[name] / RESULTS_NAME).write_text(dumps(record), encoding="utf-8")
+            sync_tree(folders[name])  # on disk before the swap makes it the published run
         with signals_deferred():
             shutil.rmtree(partial / RESUME_FOLDER, ignore_errors=True)
             for name in names:
                 replace_folder(folders[name], out / name)
+                published.append(name)
+    except KeyboardInterrupt as err:
+        # A signal held back during the swaps is delivered here, after them: say what is new.
+        if published:
+            err.cookbook_note = _published_note(out, published)
+        raise
     finally:
         for name in names[:-1]:
             _remove(folders[name])
+
+
+def _published_note(out: Path, names: list[str]) -> str:
+    folders = " and ".join(str(out / name) for name in names)
+    return (
+        f"the finished run was published first: {folders} now "
+        f"hold{'s' if len(names) == 1 else ''} it."
+    )
 
 
 def _remove(path: Path) -> None:
@@ -141,9 +165,21 @@ def _remove(path: Path) -> None:
 
 def clean_leftovers(out: Path, names: list[str]) -> None:
     """Remove what a killed publish of ``names`` left in ``out``: temporary figure and record
-    files (``.NAME.*.tmp.png``) and pair copies (``.NAME.publishing``). Called under the lock."""
+    files (``.NAME.*.tmp.png``), pair copies (``.NAME.publishing``), and a run folder left at
+    ``OUT/PROGRAM.partial/`` without its resume state -- the old run a swap displaced, or a
+    finished one the kill kept from its swap. Called under the program's lock."""
     for name in names:
         for path in out.glob(f".{name[:40]}.*.tmp.*"):
             if path.is_file() or path.is_symlink():
                 path.unlink(missing_ok=True)
         _remove(out / PUBLISHING.format(name=name))
+    if names:
+        _remove_displaced_run(out, names[0])
+
+
+def _remove_displaced_run(out: Path, name: str) -> None:
+    partial = Partial.of(out, recipes.entry(name).module)
+    if not os.path.lexists(partial.folder) or os.path.lexists(partial.resume):
+        return
+    if any(_why_not_ours(partial.folder, e.name) is None for e in recipes.sharing(name)):
+        shutil.rmtree(partial.folder)

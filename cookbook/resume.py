@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from cookbook.errors import DamagedBackup, NotOurs, ResumeMismatch
-from cookbook.files import write_json
+from cookbook.files import is_mount_point, sync_folder, write_json
 
 RESUME_FOLDER = ".resume"
 RUN_FILE = "run.json"
@@ -98,7 +98,7 @@ def _not_a_plain_folder(path: Path) -> str | None:
         return "a symbolic link"
     if not path.is_dir():
         return "a file"
-    if os.path.ismount(path):
+    if is_mount_point(path):
         return "a mount point"
     return None
 
@@ -147,6 +147,8 @@ def prepare(
         report(f"note: discarding an interrupted run's files in {partial.folder}")
         shutil.rmtree(partial.folder)
     partial.resume.mkdir(parents=True)
+    for folder in (partial.folder.parent, partial.folder):  # the new names, on disk
+        sync_folder(folder)
     if resumable:
         write_json(partial.run_file, identity, durable=True)
     return False

@@ -18,15 +18,17 @@ What can go wrong is handled one worker at a time:
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from cookbook.errors import Terminated
-from cookbook.process import STOP, import_keras_quietly, terminate
+from cookbook.errors import CookbookError, Terminated
+from cookbook.process import STOP, handle_termination, import_keras_quietly, private_tempdir
 from cookbook.recipes import Entry
 from cookbook.settings import Settings
 
@@ -36,6 +38,15 @@ def figures_in_parallel(
 ) -> list[Any]:
     """Draw the figures of ``groups`` in ``jobs`` worker processes; return every outcome in
     the order of ``groups``."""
+    # The workers' scratch folders live in one folder of the main process, removed when it
+    # ends: a worker killed outright cannot remove its own.
+    with private_tempdir() as scratch:
+        return _in_workers(groups, settings, announce, jobs, str(scratch))
+
+
+def _in_workers(
+    groups: dict[str, list[Entry]], settings: Settings, announce: Any, jobs: int, scratch: str
+) -> list[Any]:
     from cookbook.runner import Outcome
 
     context = multiprocessing.get_context("spawn")
@@ -45,7 +56,7 @@ def figures_in_parallel(
 
     def start() -> None:
         ours, theirs = context.Pipe()
-        process = context.Process(target=_work, args=(theirs, settings), daemon=True)
+        process = context.Process(target=_work, args=(theirs, settings, scratch), daemon=True)
         process.start()
         theirs.close()
         busy[ours] = (process, None)
@@ -83,6 +94,7 @@ def figures_in_parallel(
                             Outcome(e.name, "failed", message=_died(process.exitcode))
                             for e in groups[module]
                         ]
+                        _clean_after(settings, groups[module])
                     if waiting:
                         start()
                     continue
@@ -120,15 +132,28 @@ def _died(exitcode: int | None) -> str:
     return f"its worker process {how}{hint}; the other figures were published as usual"
 
 
-def _work(connection: Connection, settings: Settings) -> None:
+def _clean_after(settings: Settings, entries: list[Entry]) -> None:
+    """Remove what a worker killed in the middle of a program left in OUT: its lock file and
+    any half-published figure (its temporary files went with the main process's folder)."""
+    from cookbook.publish import clean_leftovers, program_lock
+
+    with contextlib.suppress(CookbookError, OSError):
+        with program_lock(settings.out, entries[0].module, "the program's output"):
+            clean_leftovers(settings.out, [entry.name for entry in entries])
+
+
+def _work(connection: Connection, settings: Settings, scratch: str) -> None:
     """A worker: run each program it is sent and send back its outcomes, until told to stop.
 
     The programs' variables stay in the worker (they do not cross processes). Asked to stop,
-    the worker leaves once the runner has cleaned up (the main process reports)."""
+    the worker leaves once the runner has cleaned up (the main process reports). Its
+    temporary files go under ``scratch``, the main process's."""
     from cookbook.runner import figures_group, run_groups
 
+    tempfile.tempdir = scratch
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, terminate)
+    handle_termination()  # SIGTERM (and SIGHUP) like Ctrl-C, never lost in a finalizer
     try:
         import_keras_quietly()
     except KeyboardInterrupt:
