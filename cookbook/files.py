@@ -188,16 +188,17 @@ def recover_folder(target: Path) -> None:
     """Undo a :func:`replace_folder` that a killed process left half done: put the old
     folder back when ``target`` is missing, or remove it when the new one is in place.
 
-    Only a real folder holding a ``results.json`` (a run folder) is touched; anything else
-    at that name is left alone, for :func:`cookbook.publish.check_replaceable` to refuse.
+    What is removed must look like a run folder (a real folder holding a ``results.json``);
+    anything else at that name is left alone, for :func:`cookbook.publish.check_replaceable`
+    to refuse. A link or a mount point is never moved.
     """
     aside = aside_of(target)
-    if not _looks_like_a_run_folder(aside):
+    if aside.is_symlink() or not aside.is_dir() or is_mount_point(aside):
         return
     if not os.path.lexists(target):
         os.replace(aside, target)
         sync_folder(target.parent)
-    else:
+    elif _looks_like_a_run_folder(aside):
         shutil.rmtree(aside, ignore_errors=True)
 
 

@@ -226,6 +226,33 @@ def scenario_locked(cli, tmp_path, monkeypatch):
         return cli("train", "binary", *TINY, "--out", str(tmp_path))
 
 
+def scenario_not_ours(cli, tmp_path, monkeypatch):
+    (tmp_path / "binary").mkdir()
+    (tmp_path / "binary" / "notes.txt").write_text("my notes")
+    result = cli("train", "binary", *TINY, "--out", str(tmp_path))
+    assert (tmp_path / "binary" / "notes.txt").read_text() == "my notes"
+    return result
+
+
+def scenario_lock_link(cli, tmp_path, monkeypatch):
+    (tmp_path / "victim.txt").write_text("precious")
+    (tmp_path / ".binary.lock").symlink_to(tmp_path / "victim.txt")
+    result = cli("train", "binary", *TINY, "--out", str(tmp_path))
+    assert (tmp_path / "victim.txt").read_text() == "precious"
+    return result
+
+
+def scenario_inspect_device(cli, tmp_path, monkeypatch):
+    (tmp_path / "zero.keras").symlink_to("/dev/zero")
+    return cli("inspect", str(tmp_path / "zero.keras"))
+
+
+def scenario_check_damaged(cli, tmp_path, monkeypatch):
+    assert cli("figures", "binary", *TINY, "--epochs", "1", "--out", str(tmp_path)).exit_code == 0
+    (tmp_path / "binary.json").write_text("<<<<<<< HEAD\n")  # as a merge conflict leaves it
+    return cli("figures", "binary", "--check", "-q", "--out", str(tmp_path))
+
+
 def scenario_download_timeout(cli, tmp_path, monkeypatch):
     import socket
 
