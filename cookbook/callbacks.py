@@ -99,7 +99,9 @@ class Backup(keras.callbacks.Callback):
         self.epochs_done = epoch + 1
         history = {key: self.previous.get(key, []) + v for key, v in self.current.items()}
         name = f"model-{self.epochs_done:05d}.keras"
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        if not self.state_dir.is_dir():
+            self.state_dir.mkdir(parents=True)
+            sync_folder(self.state_dir.parent)  # the new folder's own name, on disk too
         # A .keras file is a zip written by Python (the weights go through memory), so a full
         # disk fails here with a clean OSError, never inside HDF5's C library.
         target = self.state_dir / name
