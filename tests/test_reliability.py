@@ -927,6 +927,23 @@ def test_resume_with_the_chapters_epochs_spelled_out_is_the_same_run(tmp_path, m
     assert state_of(out / "binary.partial")["epoch"] == 2
 
 
+def test_ctrl_c_twice_on_a_long_run_keeps_the_progress_each_time(tmp_path, monkeypatch):
+    """Case 40: ``--epochs 100000``, Ctrl-C; ``--resume``, Ctrl-C again."""
+    out = tmp_path / "out"
+    interrupt_training(monkeypatch, 2)
+    first = train(out, "--epochs", 100_000)
+    assert first.exit_code == 130
+    assert "binary.partial (2 epochs done)" in first.output
+    monkeypatch.undo()
+    interrupt_training(monkeypatch, 4)
+    second = train(out, "--epochs", 100_000, "--resume")
+    assert second.exit_code == 130
+    assert "binary.partial (4 epochs done)" in second.output
+    state = state_of(out / "binary.partial")
+    assert state["epoch"] == 4 and all(len(v) == 4 for v in state["history"].values())
+    assert sorted(p.name for p in out.iterdir()) == ["binary.partial"]
+
+
 def test_resume_where_the_partial_folder_holds_no_resumable_run_says_so(tmp_path, made):
     """Smaller finding: "nothing to resume (no OUT/binary.partial)" was said while the folder
     existed. A partial run without its ``run.json`` is now described as what it is."""
@@ -1174,17 +1191,24 @@ def test_a_path_that_is_not_utf8_works_everywhere(tmp_path, made, monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "env",
+    ("name", "env"),
     [
-        {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
-        {"LANG": "C", "LC_ALL": ""},
-        {"PYTHONIOENCODING": "ascii"},
+        ("模型2", {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}),
+        ("模型2", {"LANG": "C", "LC_ALL": ""}),
+        ("模型2", {"PYTHONIOENCODING": "ascii"}),
+        (b"bad\xffname", {"PYTHONIOENCODING": "utf-8"}),
     ],
-    ids=["c-locale-47", "lang-c-coerced-48", "ascii-io-48"],
+    ids=["c-locale-47", "lang-c-coerced-48", "ascii-io-48", "not-utf8-strict-stdout-46"],
 )
-def test_non_ascii_output_paths_under_other_locales(tmp_path, env):
-    """Cases 47 (bug 8 again: under a real C locale any non-ASCII ``--out`` failed) and 48."""
-    out = tmp_path / "模型2"
+def test_non_ascii_output_paths_under_other_locales(tmp_path, name, env):
+    """Cases 47 (bug 8 again: under a real C locale any non-ASCII ``--out`` failed) and 48;
+    and case 46 for real, with a stdout that refuses what is not UTF-8 (as under
+    ``en_US.UTF-8``): the run worked, then the summary line raised ``UnicodeEncodeError``."""
+    out = (
+        Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + name))
+        if isinstance(name, bytes)
+        else tmp_path / name
+    )
     process = cookbook_process("train", "preprocessing", *TINY, "--out", out, env=env)
     output, err = process.communicate(timeout=180)
     assert process.returncode == 0, err
@@ -1635,6 +1659,8 @@ def test_what_resume_depends_on_is_flushed_to_disk(tmp_path, monkeypatch):
     assert sum(p.startswith(f"{backup}/.state.") for p in synced) == 3
     assert synced.count(backup) >= 3  # the folder, after each epoch's renames
     assert any(p.startswith(str(out / "binary.partial/.resume/.run.")) for p in synced)
+    for folder in (out, out / "binary.partial", out / "binary.partial/.resume"):
+        assert str(folder) in synced, folder  # the new folders' names
     published = [p for p in synced if p.startswith(str(out / "binary.partial") + "/")]
     for name in ("binary.keras", "binary.png", "results.json"):
         assert str(out / "binary.partial" / name) in published, name
