@@ -35,19 +35,14 @@ COMMENTS: dict[str, str] = {
     ),
     # cross-validation
     (
-        "The wrapper's predict(), which scores every fold, draws a progress bar and takes no "
-        "verbose argument. Without interactive logging, Keras sends all its output to the log."
+        "The rows of a fold fit in one batch: call the network on them, as Keras advises for that, "
+        "rather than predict(), which the wrapper's own score() uses and which draws a progress "
+        "bar for every fold."
     ): (
-        "包装器的 predict() 在给每一折评分时会画进度条，而且不接受 verbose 参数。\n"
-        "关掉交互式日志后，Keras 会把它的输出全部写进日志。"
+        "一折的行放得进一个批量：按 Keras 对这种情况的建议，直接调用网络，而不用 predict()；\n"
+        "包装器自己的 score() 用的是 predict()，它会为每一折画一个进度条。"
     ),
-    (
-        "Every new network compiles its own predict function; TensorFlow warns about this "
-        '"retracing", which is expected when we build one network per fold.'
-    ): (
-        "每个新网络都会编译自己的 predict 函数，TensorFlow 会对这种“重新追踪”（retracing）\n"
-        "发出警告；我们每一折建一个网络，出现这个警告是意料之中的。"
-    ),
+    "the most probable class": "概率最高的类别",
     (
         "Arguments of every fold's fit. Set on the wrapper (fit_kwargs) they would be lost: "
         "cross_validate clones the wrapper for every fold, and a clone forgets its fit_kwargs."
