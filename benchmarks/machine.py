@@ -1,7 +1,7 @@
 """What a benchmark ran on, in one line: the CPU, the features TensorFlow's speed depends on,
 whether oneDNN is on, cores and memory.
 
-Shared by ``bench.py`` and ``profile.py`` so that their records describe a machine the same
+Shared by ``bench.py`` and ``phases.py`` so that their records describe a machine the same
 way. The CPU features matter more than the model name: TensorFlow's oneDNN kernels (on by
 default only on CPUs with AVX-512 VNNI, BF16 or AMX) change which ops run at all -- without
 them the CPU build's Conv2D supports channels-last (NHWC) only -- and how fast the others are.

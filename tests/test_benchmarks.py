@@ -22,12 +22,11 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 @pytest.fixture(scope="module")
 def scripts() -> Iterator[SimpleNamespace]:
     """The benchmark scripts as modules. Their folder goes at the *end* of ``sys.path`` (they
-    import each other by plain name) and ``profile.py`` loads under another name, so that the
-    standard library's ``profile`` module is never shadowed."""
+    import each other by plain name) and ``phases.py`` loads under another name."""
     sys.path.append(str(BENCHMARKS))
     try:
         spec = importlib.util.spec_from_file_location(
-            "benchmarks_profile", BENCHMARKS / "profile.py"
+            "benchmarks_phases", BENCHMARKS / "phases.py"
         )
         assert spec is not None and spec.loader is not None
         profile: ModuleType = importlib.util.module_from_spec(spec)
@@ -104,7 +103,7 @@ def test_every_recipe_section_has_a_phase(scripts):
         for section in program.read_sections(program.module_path(module)):
             assert section.name in profile.SECTION_PHASES, (
                 f"{module}.py's section {section.name!r} has no phase in "
-                "benchmarks/profile.py's SECTION_PHASES"
+                "benchmarks/phases.py's SECTION_PHASES"
             )
             assert profile.phase_of(section.name) in profile.PHASES
     assert profile.phase_of("some-new-figure") == "drawing"

@@ -2,8 +2,8 @@
 
 Run from the repository root (after ``pip install -e .``)::
 
-    python benchmarks/profile.py                          # every recipe, size small
-    python benchmarks/profile.py --size tiny --recipes binary,tuning --json profile.json
+    python benchmarks/phases.py                          # every recipe, size small
+    python benchmarks/phases.py --size tiny --recipes binary,tuning --json profile.json
 
 It runs the recipes as ``cookbook figures`` runs them -- through ``cookbook.runner.figures``,
 all in this one process, into a temporary folder -- and splits each recipe's wall time into
@@ -210,7 +210,7 @@ def profile(names: list[str], size: str) -> dict[str, Any]:
     for group in groups:
         if group.status != "done":
             print(f"{' + '.join(group.names)}: {group.status}: {group.message}", file=sys.stderr)
-    command = " ".join(["python benchmarks/profile.py", *map(relative, sys.argv[1:])])
+    command = " ".join(["python benchmarks/phases.py", *map(relative, sys.argv[1:])])
     record = {
         "caption": (
             f"Seconds per phase of `cookbook figures --data sample --size {size}`, each "
