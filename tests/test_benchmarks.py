@@ -141,8 +141,10 @@ def test_profile_record_is_a_docs_table(scripts, monkeypatch):
     profile = scripts.profile
     monkeypatch.setattr(profile, "run_groups", lambda names, size: [])
     record = profile.profile([], "tiny")
-    assert set(record) == {"columns", "rows", "caption", "machine", "versions"}
+    assert set(record) == {"columns", "rows", "caption", "machine", "versions", "zh"}
     assert all(len(row) == len(record["columns"]) for row in record["rows"])
+    assert len(record["zh"]["columns"]) == len(record["columns"])  # the Chinese page's table
+    assert "benchmarks/phases.py" in record["zh"]["caption"]
     json.dumps(record)  # plain JSON
 
 
