@@ -329,7 +329,10 @@ def _same_file(fd: int, path: Path) -> bool:
 def _holder_line() -> bytes:
     """``PID command…`` as bytes: arguments that are not valid UTF-8 (a path with odd bytes)
     are written as the bytes they were."""
-    words = [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else ["python"]
+    program = Path(sys.argv[0]).name if sys.argv else "python"
+    if program == "__main__.py":  # python -m cookbook
+        program = "cookbook"
+    words = [program, *sys.argv[1:]]
     return b" ".join([str(os.getpid()).encode(), *(os.fsencode(word) for word in words)]) + b"\n"
 
 
