@@ -19,13 +19,13 @@ COMMENTS: dict[str, str] = {
         "starts every review, and 2, which stands for any other word (id 3 is never used)."
     ): (
         "只保留小于 1000 的词编号：最常见的 996 个词（编号 4 到 999），\n"
-        "加上标记每条影评开头的 1，以及代表其他所有词的 2（编号 3 从不使用）。"
+        "加上标记每篇影评开头的 1，以及代表其他所有词的 2（编号 3 从不使用）。"
     ),
     "Each review is a list of word ids; each target is 1 (positive) or 0 (negative).": (
-        "每条影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
+        "每篇影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
     ),
     "One row per review, one column per word: 1 where the review uses the word.": (
-        "每条影评一行，每个词一列：影评用到了这个词，该列就是 1。"
+        "每篇影评一行，每个词一列：影评用到了这个词，该列就是 1。"
     ),
     # network
     "seeds Python, NumPy and the backend together": "一次设置 Python、NumPy 和后端的随机种子",

@@ -19,18 +19,18 @@ COMMENTS: dict[str, str] = {
         "which starts every review, and 2, which stands for any other word (id 3 is never used)."
     ): (
         "只保留小于 10000 的词编号：最常见的 9996 个词（编号 4 到 9999），\n"
-        "加上标记每条影评开头的 1，以及代表其他所有词的 2（编号 3 从不使用）。"
+        "加上标记每篇影评开头的 1，以及代表其他所有词的 2（编号 3 从不使用）。"
     ),
     "reviews per update of the weights": "每更新一次权重所用的影评数",
     "Each review is a list of word ids; each target is 1 (positive) or 0 (negative).": (
-        "每条影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
+        "每篇影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
     ),
     (
         "The chapter turns every review into a multi-hot row (one column per word) and stacks them "
         "into two matrices of 10000 columns. These datasets keep only the word ids and build the "
         "rows of one batch at a time, as float32, while the network trains on the batch before."
     ): (
-        "原章节把每条影评变成多热编码的一行（每个词一列），再堆成两个 10000 列的矩阵。\n"
+        "原章节把每篇影评变成多热编码的一行（每个词一列），再堆成两个 10000 列的矩阵。\n"
         "这里的数据集只保存词编号，一次只为一个批量生成 float32 的行，\n"
         "与此同时网络正在前一个批量上训练。"
     ),

@@ -20,23 +20,23 @@ COMMENTS: dict[str, str] = {
         "batches of 40, so that it still makes 25 updates per epoch. The chapter's run: None and "
         "1000."
     ): (
-        "保留多少条（训练、测试）影评，以及每更新一次权重用多少条影评。"
-        "原章节用全部 25,000 条影评\n"
+        "保留多少篇（训练、测试）影评，以及每更新一次权重用多少篇影评。"
+        "原章节用全部 25,000 篇影评\n"
         "训练，批量大小为 1000：每轮更新 25 次。这里只取前 1000 条和前 200 条，"
         "让 CPU 能很快训练完\n"
         "LSTM；批量大小取 40，每轮仍然更新 25 次。原章节的设置是 None 和 1000。"
     ),
     # data
     "keep the 1000 most frequent words": "只保留最常见的 1000 个词",
-    "every review becomes exactly 400 word ids": "每条影评都变成恰好 400 个词编号",
+    "every review becomes exactly 400 word ids": "每篇影评都变成恰好 400 个词编号",
     "Each review is a list of word ids; each target is 1 (positive) or 0 (negative).": (
-        "每条影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
+        "每篇影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
     ),
     (
         "One row of 400 ids per review: zeros in front of a shorter review, the beginning cut off "
         "a longer one. Both keep the end of the review, the words the LSTM reads last."
     ): (
-        "每条影评一行 400 个编号：较短的影评在前面补零，较长的影评截掉开头。\n"
+        "每篇影评一行 400 个编号：较短的影评在前面补零，较长的影评截掉开头。\n"
         "两种做法都保留了影评的结尾，也就是 LSTM 最后读到的那些词。"
     ),
     # one-review
@@ -76,7 +76,7 @@ COMMENTS: dict[str, str] = {
     "architecture, weights and optimizer state": "架构、权重和优化器状态",
     # figure
     "A network that answers 0.5 for every review has a cross-entropy of ln 2.": (
-        "对每条影评都回答 0.5 的网络，交叉熵是 ln 2。"
+        "对每篇影评都回答 0.5 的网络，交叉熵是 ln 2。"
     ),
     "From zero to at least 1, so that a loss that hardly moves looks flat, not steep.": (
         "从 0 到至少 1，这样几乎不动的损失看起来是平的，而不是陡的。"
