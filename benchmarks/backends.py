@@ -71,7 +71,7 @@ from pathlib import Path
 from typing import Any
 
 import zh
-from bench import short_error
+from bench import failure_reason
 from machine import CPUINFO, describe, read_cpuinfo
 
 # This folder's profile.py would shadow the standard library's ``profile`` (which cProfile
@@ -330,7 +330,7 @@ def run_child(args: list[str], timeout: float) -> tuple[list[dict[str, Any]], st
         with contextlib.suppress(ValueError):
             lines.append(json.loads(line))
     if proc.returncode != 0:
-        return lines, f"fails here: {short_error(proc.stderr)}"
+        return lines, failure_reason(proc.returncode, proc.stderr)
     return lines, ""
 
 
