@@ -400,6 +400,9 @@ def check_figures(
             found = records.differences(old, new)
             figure = records.figure_difference(out / f"{name}.png", fresh / f"{name}.png")
             found += [f"figure: {figure}"] if figure else []
+            made_with = (old.get("figure") or {}).get("sha256")
+            if made_with not in (None, sha256(out / f"{name}.png")):
+                found.append("figure: not the one its record was made with (a publish cut short)")
             if found:
                 note = records.version_note(old, new)
                 why = f" (the library versions differ: {note})" if note else ""

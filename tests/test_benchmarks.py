@@ -25,9 +25,7 @@ def scripts() -> Iterator[SimpleNamespace]:
     import each other by plain name) and ``phases.py`` loads under another name."""
     sys.path.append(str(BENCHMARKS))
     try:
-        spec = importlib.util.spec_from_file_location(
-            "benchmarks_phases", BENCHMARKS / "phases.py"
-        )
+        spec = importlib.util.spec_from_file_location("benchmarks_phases", BENCHMARKS / "phases.py")
         assert spec is not None and spec.loader is not None
         profile: ModuleType = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = profile  # its dataclasses look their module up there
