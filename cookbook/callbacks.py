@@ -21,9 +21,9 @@ from typing import Any
 
 import keras
 
-from cookbook.errors import DamagedBackup, ResumeMismatch, Terminated
+from cookbook.errors import DamagedBackup, ResumeMismatch
 from cookbook.files import atomic_path, sync_folder, write_json
-from cookbook.process import STOP
+from cookbook.process import STOP, STOPPED_BY
 from cookbook.resume import STATE_FILE, describe_differences, read_state
 
 #: Progress lines start once a training has run this long (short runs stay silent).
@@ -200,18 +200,20 @@ class FitCounter(keras.callbacks.Callback):
 
 
 class StopWhenAsked(keras.callbacks.Callback):
-    """Stop training at the next epoch boundary once :data:`STOP` is set.
+    """Stop training at the next safe point once :data:`STOP` is set.
 
     A signal handler raises its exception wherever Python happens to be, and some libraries
     catch everything there: scikit-learn, for one, records a fit that raised as failed and
-    goes on with the next. This callback raises again at the next safe point -- the start or
-    end of an epoch, of an evaluation or a prediction -- so a stop request always ends the
-    work. Copies of it (scikit-learn copies every fit's arguments) all read the same event.
+    goes on with the next. This callback raises again -- the same interruption, Ctrl-C or
+    SIGTERM -- at the next safe point: the start or end of a batch, an epoch, an evaluation or
+    a prediction (a batch, because one epoch of an LSTM on PyTorch can take minutes), so a
+    stop request always ends the work. Copies of it (scikit-learn copies every fit's
+    arguments) all read the same event.
     """
 
     def _check(self, *args: Any, **kwargs: Any) -> None:
         if STOP.is_set():
-            raise Terminated()
+            raise STOPPED_BY[0]()
 
-    on_train_begin = on_epoch_begin = on_epoch_end = _check
+    on_train_begin = on_epoch_begin = on_epoch_end = on_train_batch_end = _check
     on_test_begin = on_predict_begin = _check

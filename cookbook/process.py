@@ -32,10 +32,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cookbook.errors import Hangup, Terminated, UsageError
+from cookbook.errors import Hangup, Interrupted, Terminated, UsageError
 
 #: Set once the process has been asked to stop; long work checks it at safe points.
 STOP = threading.Event()
+#: How it was asked (the interruption to raise at the next safe point: Ctrl-C, SIGTERM...).
+STOPPED_BY: list[type[KeyboardInterrupt]] = [Terminated]
+
+
+def request_stop(kind: type[KeyboardInterrupt]) -> None:
+    """Remember that the work must stop, and how it was asked to."""
+    STOPPED_BY[0] = kind
+    STOP.set()
 
 #: The backends Keras 3 runs on, with the module that must be importable for each and the
 #: command that installs it.
@@ -51,9 +59,10 @@ if hasattr(signal, "SIGHUP"):  # not on Windows
 
 def terminate(signum: int, frame: Any) -> None:
     """The handler for SIGTERM and SIGHUP: stop like Ctrl-C, with the signal's own exit code."""
-    STOP.set()  # should a library swallow the exception, training stops at the next epoch
+    kind = _SIGNALS.get(signum, Terminated)
+    request_stop(kind)  # should a library swallow the exception, training stops at the next epoch
     warnings.simplefilter("ignore")  # stopping: no library's "fit failed" warnings
-    raise _SIGNALS.get(signum, Terminated)()
+    raise kind()
 
 
 def handle_termination() -> None:
@@ -77,7 +86,8 @@ def _raise_again(unraisable: Any) -> None:
     ends at its next safe point (:class:`cookbook.callbacks.StopWhenAsked`), and nothing is
     printed. (Nothing here may wait: a second signal would land in this hook.)"""
     if isinstance(unraisable.exc_value, KeyboardInterrupt):
-        STOP.set()
+        kind = type(unraisable.exc_value)
+        request_stop(kind if issubclass(kind, Interrupted) else Interrupted)
         return
     _previous_unraisablehook(unraisable)
 
