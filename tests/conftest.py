@@ -175,6 +175,16 @@ def interrupt_at(monkeypatch):
     return lambda epochs, kind=KeyboardInterrupt: interrupt_training(monkeypatch, epochs, kind)
 
 
+def wait_for(condition: Callable[[], bool], process: subprocess.Popen, what: str) -> None:
+    """Poll for a state of the process's files (not a race: the process waits for nothing)."""
+    deadline = time.monotonic() + 180
+    while not condition():
+        if process.poll() is not None:
+            pytest.fail(f"the process ended before {what}: {process.communicate()}")
+        assert time.monotonic() < deadline, f"no {what} in time"
+        time.sleep(0.02)
+
+
 def tiny_settings(out: Path, **changes: object):
     """Settings for a quick offline run into ``out``: tiny sample data, no progress lines."""
     from cookbook.settings import Settings

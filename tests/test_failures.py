@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TINY, require_program
+from conftest import TINY, require_program, wait_for
 
 pytestmark = pytest.mark.slow  # real processes, real signals, real full disks
 
@@ -211,7 +211,7 @@ def test_ctrl_c_during_parallel_figures_ends_every_worker_cleanly(tmp_path):
     args = ("figures", *names, *TINY, "--jobs", "2", "--out", str(out))
     assert cookbook_process(*args, env={"TMPDIR": str(tmp)}).wait(timeout=300) == 0
     proc = cookbook_process(*args, "--seed", "3", env={"TMPDIR": str(tmp)})
-    time.sleep(12)  # both workers have started and are training
+    wait_for(lambda: len(list(tmp.glob("**/run-*"))) >= 2, proc, "both workers at work")
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

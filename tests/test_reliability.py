@@ -24,14 +24,13 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import keras
 import pytest
-from conftest import TINY, interrupt_training, is_png, snapshot
+from conftest import TINY, interrupt_training, is_png, snapshot, wait_for
 
 from cookbook import files, publish
 
@@ -969,16 +968,6 @@ def cookbook_process(*args: object, env: dict | None = None, **kwargs) -> subpro
         env={**os.environ, **(env or {})},
         **kwargs,
     )
-
-
-def wait_for(condition: Callable[[], bool], process: subprocess.Popen, what: str) -> None:
-    """Poll for a state of the process's files (not a race: the process waits for nothing)."""
-    deadline = time.monotonic() + 180
-    while not condition():
-        if process.poll() is not None:
-            pytest.fail(f"the process ended before {what}: {process.communicate()}")
-        assert time.monotonic() < deadline, f"no {what} in time"
-        time.sleep(0.02)
 
 
 def epochs_saved(partial: Path) -> int:
