@@ -74,12 +74,6 @@ import zh
 from bench import failure_reason
 from machine import CPUINFO, describe, read_cpuinfo
 
-# This folder's profile.py would shadow the standard library's ``profile`` (which cProfile
-# imports, and with it Keras on some backends): the folder leaves the path once the modules
-# above are imported.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if not entry or Path(entry).resolve() != _HERE]
-
 BACKENDS = ("tensorflow", "jax", "torch")
 #: How the table names each backend (the column says ``NAME s``).
 BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}

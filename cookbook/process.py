@@ -45,12 +45,18 @@ def request_stop(kind: type[KeyboardInterrupt]) -> None:
     STOPPED_BY[0] = kind
     STOP.set()
 
+
 #: The backends Keras 3 runs on, with the module that must be importable for each and the
 #: command that installs it.
 BACKENDS: dict[str, tuple[str, str]] = {
     "tensorflow": ("tensorflow", "pip install tensorflow-cpu (or tensorflow)"),
     "jax": ("jax", "pip install 'keras-cookbook[jax]' (or: pip install jax)"),
-    "torch": ("torch", "pip install 'keras-cookbook[torch]' (or: pip install torch)"),
+    "torch": (
+        "torch",
+        "pip install torch --index-url https://download.pytorch.org/whl/cpu (the CPU build; "
+        "plain `pip install torch` on Linux x86-64 takes a CUDA build of several GB), "
+        "or: pip install 'keras-cookbook[torch]'",
+    ),
 }
 _SIGNALS = {signal.SIGTERM: Terminated}
 if hasattr(signal, "SIGHUP"):  # not on Windows
@@ -159,6 +165,12 @@ def choose_backend(backend: str | None) -> str:
     if importlib.util.find_spec(module) is None:
         raise UsageError(f"the {name} backend is not installed; install it with: {install}")
     os.environ["KERAS_BACKEND"] = name
+    if name == "torch":
+        # PyTorch's OpenMP threads otherwise spin while they wait for one another, at each of
+        # the thousands of small steps of these networks: on a machine whose cores are busy
+        # with other work that made the LSTM several times slower, with the same results
+        # (measured; see the performance page). A setting of the user's own wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return name
 
 
@@ -185,6 +197,11 @@ def import_keras_quietly() -> None:
         # exception, KeyboardInterrupt included, and would swallow it.
         with signals_deferred():
             import keras  # noqa: F401
+
+            # The programs' keras.utils.set_random_seed imports TensorFlow when it is
+            # installed, whichever the backend: import it here, where its lines are hidden.
+            if importlib.util.find_spec("tensorflow") is not None:
+                import tensorflow  # noqa: F401
     finally:
         if saved is not None:
             os.dup2(saved, 2)

@@ -90,6 +90,16 @@ def backend() -> dict[str, str]:
     return {"name": name, "version": getattr(module, "__version__", "unknown")}
 
 
+def _installed_version(*distributions: str) -> str | None:
+    """The version of the first of ``distributions`` that is installed (without importing it)."""
+    from importlib import metadata
+
+    for name in distributions:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            return metadata.version(name)
+    return None
+
+
 def versions() -> dict[str, str]:
     """Versions of the libraries a result depends on."""
     import keras
@@ -97,10 +107,9 @@ def versions() -> dict[str, str]:
     import sklearn
 
     found = {"python": platform.python_version(), "keras": keras.__version__}
-    with contextlib.suppress(ImportError):
-        import tensorflow as tf
-
-        found["tensorflow"] = tf.__version__
+    tensorflow = _installed_version("tensorflow", "tensorflow-cpu")
+    if tensorflow:  # set_random_seed uses it on every backend, where it is installed
+        found["tensorflow"] = tensorflow
     running = backend()
     if running["name"] != "tensorflow":
         found[running["name"]] = running["version"]
