@@ -11,12 +11,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHAPTER_ORDER, ROOT, TINY
+from conftest import CHAPTER_ORDER, ROOT, TINY, require_program
+
+from cookbook import lessons
 
 #: Set where JAX and PyTorch are installed on purpose: a missing one then fails, not skips.
 REQUIRE_BACKENDS = os.environ.get("COOKBOOK_REQUIRE_BACKENDS") == "1"
@@ -58,11 +61,32 @@ def test_every_recipe_trains_on_the_backend_and_says_so(backend, tmp_path):
     args = ["train", "--all", *TINY, "--backend", backend, "--out", str(out)]
     proc = cookbook(*args, timeout=RUN_TIMEOUT_S[backend])
     assert proc.returncode == 0, f"cookbook {' '.join(args)} failed:\n{proc.stderr[-4000:]}"
-    named = {}
+    named, not_shown = {}, []
     for name in CHAPTER_ORDER:
         record = json.loads((out / name / "results.json").read_text(encoding="utf-8"))
         named[name] = record["backend"]["name"]
+        verdict = lessons.verdict(record)  # the lessons that hold at tiny size hold here too
+        if verdict.applies and not verdict.holds:
+            not_shown.append(f"{name}: {verdict.text()}")
     assert named == dict.fromkeys(CHAPTER_ORDER, backend)
+    assert not_shown == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_the_committed_records_on_the_backend_match_a_new_run(backend):
+    """``cookbook figures --check --backend B`` over the backend's committed records, as
+    tests/test_figures.py checks TensorFlow's: the same results within float noise, and every
+    lesson shown. Without Graphviz the architecture diagram is skipped (CI requires it)."""
+    require_backend(backend)
+    out = ROOT / "docs" / "figures" / backend
+    args = ["figures", "--check", "-q", "--backend", backend, "--out", str(out)]
+    proc = cookbook(*args, timeout=RUN_TIMEOUT_S[backend])
+    assert proc.returncode == 0, f"cookbook {' '.join(args)}:\n{proc.stdout}{proc.stderr[-4000:]}"
+    if shutil.which("dot") is None:
+        assert f"all {len(CHAPTER_ORDER) - 1} figure(s) and record(s) match" in proc.stdout
+        require_program("dot")
+    assert f"all {len(CHAPTER_ORDER)} figure(s) and record(s) match" in proc.stdout
 
 
 #: Put first on the path of a subprocess as ``sitecustomize``, this hides the ``torch``
