@@ -159,7 +159,7 @@ def run_program(
             data.using(settings.data, settings.size),
             data.recording() as loads,
             _terminal_width(COLUMNS),
-            program.listening(lambda _, section: _captured(section, output, echo)),
+            program.listening(lambda _, section: _captured(section, output, echo, folder)),
         ):
             namespace = program.execute(path, overrides)
     except BaseException:
@@ -170,15 +170,21 @@ def run_program(
 
 
 @contextlib.contextmanager
-def _captured(section: str, output: dict[str, str], echo: TextIO | None) -> Iterator[None]:
-    """Capture what ``section`` prints into ``output[section]`` (and echo it, with ``-v``)."""
+def _captured(
+    section: str, output: dict[str, str], echo: TextIO | None, folder: Path
+) -> Iterator[None]:
+    """Capture what ``section`` prints into ``output[section]`` (and echo it, with ``-v``).
+
+    The record keeps what the program prints when run on its own, from its own folder
+    (``folder = Path(".")``): the run folder, a private temporary one that the files leave
+    when they are published, is taken out of the paths it prints."""
     buffer = io.StringIO()
     stream: TextIO = _Tee(buffer, echo) if echo is not None else buffer
     try:
         with contextlib.redirect_stdout(stream):
             yield
     finally:
-        text = without_timings(buffer.getvalue())
+        text = without_timings(buffer.getvalue()).replace(f"{folder}{os.sep}", "")
         if text:
             output[section] = text
 

@@ -74,8 +74,10 @@ history = network.fit(
 test_loss, test_accuracy = network.evaluate(test_features, test_target, verbose=0)
 # The loss Keras reports is the cross-entropy *plus* the L2 penalties. `network.losses` holds
 # each layer's penalty for the weights as they are now; taking them away leaves the
-# cross-entropy alone, the part that says how well the network fits the reviews.
-penalty = float(sum(network.losses))
+# cross-entropy alone, the part that says how well the network fits the reviews. The sum
+# becomes a NumPy number first: PyTorch warns when a tensor it tracks gradients for is
+# turned straight into a float.
+penalty = float(keras.ops.convert_to_numpy(sum(network.losses)))
 test_cross_entropy = test_loss - penalty
 results = {
     "test_loss": test_loss,

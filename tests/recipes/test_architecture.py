@@ -43,6 +43,9 @@ def test_diagram_is_written_and_shown_in_the_figure(trained):
     axes = outcome.namespace["figure"].axes[0]
     np.testing.assert_array_equal(axes.images[0].get_array(), plt.imread(folder / "network.png"))
     assert "176 + 272 + 17" in axes.get_title()
+    # The record holds what the program prints run from its own folder, not the private
+    # temporary folder the runner ran it in (which differs on every run).
+    assert outcome.record["output"]["diagram"] == "The diagram is in network.png\n"
 
 
 def test_without_dot_it_says_so_and_writes_nothing(tmp_path, monkeypatch, capsys):

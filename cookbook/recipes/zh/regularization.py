@@ -43,11 +43,14 @@ COMMENTS: dict[str, str] = {
     (
         "The loss Keras reports is the cross-entropy *plus* the L2 penalties. `network.losses` "
         "holds each layer's penalty for the weights as they are now; taking them away leaves the "
-        "cross-entropy alone, the part that says how well the network fits the reviews."
+        "cross-entropy alone, the part that says how well the network fits the reviews. The sum "
+        "becomes a NumPy number first: PyTorch warns when a tensor it tracks gradients for is "
+        "turned straight into a float."
     ): (
         "Keras 报告的损失是交叉熵与 L2 惩罚项之和。`network.losses` 存着每一层\n"
         "按当前权重算出的惩罚项；减去它们，剩下的就只有交叉熵，\n"
-        "也就是说明网络对影评拟合得多好的那一部分。"
+        "也就是说明网络对影评拟合得多好的那一部分。求和的结果先转成 NumPy 数：\n"
+        "把一个记录着梯度的张量直接转成浮点数，PyTorch 会发出警告。"
     ),
     # saving
     "architecture, weights and optimizer state": "架构、权重和优化器状态",
