@@ -3,8 +3,9 @@ whether oneDNN is on, cores and memory.
 
 Shared by ``bench.py`` and ``phases.py`` so that their records describe a machine the same
 way. The CPU features matter more than the model name: TensorFlow's oneDNN kernels (on by
-default only on CPUs with AVX-512 VNNI, BF16 or AMX) change which ops run at all -- without
-them the CPU build's Conv2D supports channels-last (NHWC) only -- and how fast the others are.
+default on Linux only on CPUs with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX) change which ops
+run at all -- without them the CPU build's Conv2D supports channels-last (NHWC) only -- and how
+fast the others are.
 """
 
 from __future__ import annotations

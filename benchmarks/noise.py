@@ -14,7 +14,8 @@ temporary folders:
 * **1 thread** -- TensorFlow limited to one thread per operation (``TF_NUM_INTRAOP_THREADS``):
   the sums inside matrix products split differently, as on a machine with another core count;
 * **oneDNN** -- TensorFlow's oneDNN kernels forced on (``TF_ENABLE_ONEDNN_OPTS=1``), as on the
-  CPUs where TensorFlow enables them by default (AVX-512 VNNI, AMX);
+  CPUs where TensorFlow enables them by default (AVX512_VNNI, AVX512_BF16, AVX_VNNI
+  or AMX);
 
 and compares every floating-point value of every record with the first run: how many files are
 byte-identical, and the largest absolute and relative difference, per recipe. The last two

@@ -33,7 +33,7 @@ batch_size = 40
 # --8<-- [end:parameters]
 
 # --8<-- [start:data]
-number_of_features = 1000  # keep the 1000 most frequent words
+number_of_features = 1000  # word ids below 1000: the 996 most frequent words, 1 and 2
 sequence_length = 400  # every review becomes exactly 400 word ids
 
 # Each review is a list of word ids; each target is 1 (positive) or 0 (negative).

@@ -27,7 +27,9 @@ COMMENTS: dict[str, str] = {
         "LSTM；批量大小取 40，每轮仍然更新 25 次。原章节的设置是 None 和 1000。"
     ),
     # data
-    "keep the 1000 most frequent words": "只保留最常见的 1000 个词",
+    "word ids below 1000: the 996 most frequent words, 1 and 2": (
+        "小于 1000 的词编号：最常见的 996 个词，以及 1 和 2"
+    ),
     "every review becomes exactly 400 word ids": "每篇影评都变成恰好 400 个词编号",
     "Each review is a list of word ids; each target is 1 (positive) or 0 (negative).": (
         "每篇影评是一个词编号列表；每个目标是 1（正面）或 0（负面）。"
