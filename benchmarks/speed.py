@@ -4,10 +4,12 @@ Run from the repository root (after ``pip install -e .``)::
 
     python benchmarks/speed.py --json docs/figures/speed.json \\
         --tree "before=/path/to/an/older/checkout" --jobs 1,2
+    python benchmarks/speed.py --tree "73ee4f2=/tmp/checkout-73ee4f2=2"   # with --jobs 2
 
 Each version runs in a fresh process with the cookbook imported from its folder
 (``PYTHONPATH``), TensorFlow's import included, into a temporary folder; ``--jobs`` applies to
-the current version only (older ones may not know the option). The table gives the wall time
+the current version; an older one runs as its own default does (older versions may not know
+the option), or with ``--jobs N`` when its ``--tree`` ends in ``=N``. The table gives the wall time
 of each run and the machine it ran on. Nothing here is a test: it prints what it measured.
 """
 
@@ -50,9 +52,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for spec in args.tree:
-        label, _, path = spec.partition("=")
-        seconds = wall_seconds(Path(path), [])
-        rows.append([label, "1", round(seconds, 1)])
+        label, _, rest = spec.partition("=")
+        path, _, jobs = rest.partition("=")
+        seconds = wall_seconds(Path(path), ["--jobs", jobs] if jobs else [])
+        rows.append([label, jobs or "1", round(seconds, 1)])
         print(rows[-1], flush=True)
     for jobs in [j for j in args.jobs.split(",") if j]:
         seconds = wall_seconds(ROOT, ["--jobs", jobs])

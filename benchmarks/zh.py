@@ -67,6 +67,10 @@ CELLS = {
     "the original port (62b8f5b)": "最初的移植版（62b8f5b）",
     "programs, before the speed work (3a02e18)": "改写成程序之后、提速之前（3a02e18）",
     "this version": "当前版本",
+    "the version of the last speed target (73ee4f2: its LSTM never learned, its grid search "
+    "reused networks)": (
+        "上一个提速目标时的版本（73ee4f2：其中的 LSTM 学不到东西，网格搜索重复使用网络）"
+    ),
     "loss-history + accuracy-history": "loss-history + accuracy-history",
 }
 #: A failure cell begins with this, then says why (translated by :func:`cell`).

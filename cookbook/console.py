@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from cookbook.errors import Interrupted, interruption_message
+from cookbook.errors import EXIT_INTERRUPTED, interruption_message
 from cookbook.process import handle_termination
 
 
@@ -21,7 +21,8 @@ def main() -> None:
     except KeyboardInterrupt as err:
         if sys.stderr is not None:
             print(f"\n{interruption_message(err)}", file=sys.stderr)
-        sys.exit(getattr(err, "exit_code", Interrupted.exit_code))
+        # A plain KeyboardInterrupt (Python's own Ctrl-C) has no exit code of its own; ours do.
+        sys.exit(getattr(err, "exit_code", EXIT_INTERRUPTED))
 
 
 def _run_click() -> int:

@@ -18,12 +18,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cookbook.program import definition_lines
+# The page's syntax (fences, snippet lines, source placeholders) is the site's too: one
+# definition of each, in cookbook.program.
+from cookbook.program import FENCE_RE, RECIPES_FOLDER, SNIPPET_RE, SOURCE_RE, definition_lines
 
-FENCE_RE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)(?P<info>.*)$")
-SNIPPET_RE = re.compile(r'^\s*--8<--\s+"(?P<path>[^":]+\.py):(?P<section>[\w-]+)"\s*$')
 PLACEHOLDER_RE = re.compile(r"^\s*<!--.*-->\s*$")
-SOURCE_RE = re.compile(r"^\s*<!--\s*source:\s*(?P<path>[\w/.-]+\.py):(?P<name>[\w.]+)\s*-->\s*$")
 PAGE_ONLY, PAGE_ONLY_END = "<!-- page-only -->", "<!-- /page-only -->"
 HEADING_RE = re.compile(r"^(#{1,6}) ")
 HEADING_ID_RE = re.compile(r"\s*\{#[\w-]+\}\s*$")
@@ -107,7 +106,6 @@ ADMONITION_RE = re.compile(
     r'^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<kind>\w+)(?: +"(?P<title>[^"]*)")?'
 )
 LINK_RE = re.compile(r"\]\((?P<target>[^)#\s]+\.md)(?P<anchor>#[^)]*)?\)")
-RECIPE_PREFIX = "cookbook/recipes/"
 
 
 def program_blocks(page: str) -> list[tuple[str, str]]:
@@ -121,7 +119,7 @@ def program_blocks(page: str) -> list[tuple[str, str]]:
         refs = [SNIPPET_RE.match(line) for line in body if line.strip()]
         if info.split()[:1] == ["python"] and refs and all(refs):
             for ref in refs:
-                if ref["path"].startswith(RECIPE_PREFIX):
+                if ref["path"].startswith(RECIPES_FOLDER):
                     blocks.append((ref["path"], ref["section"]))
     return blocks
 

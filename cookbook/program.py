@@ -40,6 +40,31 @@ from typing import Any
 MARKER_RE = re.compile(r"^# --8<-- \[(?P<kind>start|end):(?P<name>[\w-]+)\]\s*$")
 PARAMETERS = "parameters"
 
+# --- how a page shows a program ---------------------------------------------------------------
+# The site (docs/hooks/cookbook_site.py), the notebooks (cookbook.notebooks) and the translated
+# pages (cookbook.translation) read the same lines of a page, so each pattern is written once,
+# here. Each matches one line: with ``match`` on a line, or with ``finditer`` or ``sub`` on a
+# whole text (``re.M``). Around a line only spaces and tabs are taken, never a line break, so
+# that a match never runs over into the line before or after.
+
+#: The folder of the recipes' programs, as the pages' snippet lines name it.
+RECIPES_FOLDER = "cookbook/recipes/"
+#: The opening (or closing) line of a fenced code block: its indent, its fence (three or more
+#: backticks or tildes) and its info string (``python``).
+FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+|~~~+)(?P<info>.*)$", re.M)
+#: A snippet line that embeds one section of a program, which ``pymdownx.snippets`` replaces
+#: with the section's code: ``--8<-- "cookbook/recipes/binary.py:data"``.
+SNIPPET_RE = re.compile(
+    r'^(?P<indent>[ \t]*)--8<--[ \t]+"(?P<path>[^":\n]+\.py):(?P<section>[\w-]+)"[ \t]*$', re.M
+)
+#: ``<!-- source: PATH.py:NAME -->``: a placeholder for one top-level function or class of a
+#: file (see :func:`definition_lines`); ``arg`` is the whole ``PATH.py:NAME``.
+SOURCE_RE = re.compile(
+    r"^(?P<indent>[ \t]*)<!--[ \t]*source:[ \t]*"
+    r"(?P<arg>(?P<path>[\w/.-]+\.py):(?P<name>[\w.]+))[ \t]*-->[ \t]*$",
+    re.M,
+)
+
 
 @dataclass(frozen=True)
 class Section:

@@ -111,10 +111,30 @@ def figures(
     """
     groups = grouped(names)
     if jobs > 1 and len(groups) > 1:
-        from cookbook import workers
+        from cookbook import workers  # multiprocessing, only for --jobs
 
-        return workers.figures_in_parallel(groups, settings, announce, jobs)
+        return workers.figures_in_parallel(
+            groups, settings, announce, jobs, figures_in_worker, failed_with
+        )
     return run_groups(groups, settings, report, announce, figures_group)
+
+
+def figures_in_worker(names: list[str], settings: Settings) -> list[Outcome]:
+    """What a worker of ``figures --jobs`` does with one program: ``names`` are its entries,
+    drawn and published as :func:`figures` does in one process, its lines on the worker's
+    stderr.
+
+    :mod:`cookbook.workers` is handed this function rather than importing the runner: the
+    runner uses the workers, not the other way round. It is a top-level function, so that it
+    reaches a spawned worker by reference (its module and name).
+    """
+    return run_groups(grouped(names), settings, reporter(settings.progress), None, figures_group)
+
+
+def failed_with(entries: list[Entry], message: str) -> list[Outcome]:
+    """The outcomes of ``entries`` whose program failed without an exception to describe
+    (its worker died): each failed, with ``message``."""
+    return [Outcome(entry.name, "failed", message=message) for entry in entries]
 
 
 def grouped(names: list[str]) -> dict[str, list[Entry]]:
@@ -370,7 +390,7 @@ def check_figures(
     """Rerun ``names`` into a temporary folder with the settings their records in ``out`` were
     made with, and compare: every record and figure within float noise, and every lesson
     shown where its check applies. A recipe that needs a missing program is skipped unless it
-    was ``named``. ``settings`` gives the rest (backend, progress, download timeout)."""
+    was ``named``. ``settings`` gives the rest (backend, progress, echo, download timeout)."""
     committed = {}
     for name in names:
         path = out / f"{name}.json"
@@ -383,6 +403,7 @@ def check_figures(
         fresh = Path(fresh_dir)
         rerun = Settings(
             out=fresh,
+            echo=settings.echo,
             progress=settings.progress,
             download_timeout=settings.download_timeout,
             backend=settings.backend,

@@ -32,7 +32,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cookbook.program import read_sections
+from cookbook.program import FENCE_RE, RECIPES_FOLDER, SNIPPET_RE, read_sections
 
 #: Comments that are left as they are: snippet markers, and pragmas tools read.
 KEPT_RE = re.compile(r"^#\s*(--8<--|noqa\b|type:|fmt:|pragma\b)")
@@ -152,14 +152,6 @@ def section_code(program: Path, section: str, language: str = "en") -> str:
     return translated(code, table_of(program, language), where, sections[section].first)
 
 
-#: A snippet line of a recipe's section, as the pages write it.
-SNIPPET_RE = re.compile(
-    r'^(?P<indent>[ \t]*)--8<--\s+"(?P<path>cookbook/recipes/[\w/]+\.py):(?P<section>[\w-]+)"'
-    r"\s*$"
-)
-FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+|~~~+)(?P<info>.*)$")
-
-
 def with_translated_snippets(markdown: str, root: Path, language: str) -> str:
     """``markdown`` with each recipe snippet line inside a ``python`` fence replaced by that
     section's code, its comments in ``language`` (what ``pymdownx.snippets`` would insert,
@@ -182,7 +174,7 @@ def _translated_lines(lines: list[str], root: Path, language: str) -> Iterator[s
             yield line
             continue
         snippet = SNIPPET_RE.match(line) if python else None
-        if snippet is None:
+        if snippet is None or not snippet["path"].startswith(RECIPES_FOLDER):
             yield line
             continue
         code = section_code(root / snippet["path"], snippet["section"], language)

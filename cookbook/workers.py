@@ -14,6 +14,10 @@ What can go wrong is handled one worker at a time:
   process) loses only the program it was running: that one is reported as failed in one line,
   a new worker takes over the programs not yet started, and everything the others finished is
   published and reported as usual.
+
+The workers know nothing of what a program's run is: the runner hands them the function a
+worker calls for each program and the function that says a program failed (it uses the
+workers; they do not import it back).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import os
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -32,23 +37,40 @@ from cookbook.process import STOP, handle_termination, import_keras_quietly, pri
 from cookbook.recipes import Entry
 from cookbook.settings import Settings
 
+#: Run in a worker for each program: its entries' names and the settings in, their outcomes
+#: out. It must be a top-level function: it reaches the spawned worker by reference.
+Draw = Callable[[list[str], Settings], list[Any]]
+#: In the main process, for a program whose worker died: its entries and the line that says
+#: so in, their failed outcomes out.
+Failed = Callable[[list[Entry], str], list[Any]]
+
 
 def figures_in_parallel(
-    groups: dict[str, list[Entry]], settings: Settings, announce: Any, jobs: int
+    groups: dict[str, list[Entry]],
+    settings: Settings,
+    announce: Any,
+    jobs: int,
+    draw: Draw,
+    failed: Failed,
 ) -> list[Any]:
-    """Draw the figures of ``groups`` in ``jobs`` worker processes; return every outcome in
-    the order of ``groups``."""
+    """Draw the figures of ``groups`` in ``jobs`` worker processes, each program with
+    ``draw``; return every outcome in the order of ``groups`` (``failed`` makes those of a
+    program whose worker died)."""
     # The workers' scratch folders live in one folder of the main process, removed when it
     # ends: a worker killed outright cannot remove its own.
     with private_tempdir() as scratch:
-        return _in_workers(groups, settings, announce, jobs, str(scratch))
+        return _in_workers(groups, settings, announce, jobs, str(scratch), draw, failed)
 
 
 def _in_workers(
-    groups: dict[str, list[Entry]], settings: Settings, announce: Any, jobs: int, scratch: str
+    groups: dict[str, list[Entry]],
+    settings: Settings,
+    announce: Any,
+    jobs: int,
+    scratch: str,
+    draw: Draw,
+    failed: Failed,
 ) -> list[Any]:
-    from cookbook.runner import Outcome
-
     context = multiprocessing.get_context("spawn")
     waiting = sorted(groups, key=lambda module: -max(entry.cost for entry in groups[module]))
     busy: dict[Connection, tuple[Any, str | None]] = {}  # connection -> (process, its program)
@@ -59,6 +81,8 @@ def _in_workers(
         process = context.Process(target=_work, args=(theirs, settings, scratch), daemon=True)
         process.start()
         theirs.close()
+        # The worker's first message: what to do with each program (see _work).
+        ours.send(draw)
         busy[ours] = (process, None)
         give(ours)
 
@@ -90,10 +114,7 @@ def _in_workers(
                     busy.pop(connection)
                     process.join()
                     if module is not None:
-                        done[module] = [
-                            Outcome(e.name, "failed", message=_died(process.exitcode))
-                            for e in groups[module]
-                        ]
+                        done[module] = failed(groups[module], _died(process.exitcode))
                         _clean_after(settings, groups[module])
                     if waiting:
                         start()
@@ -145,10 +166,16 @@ def _clean_after(settings: Settings, entries: list[Entry]) -> None:
 def _work(connection: Connection, settings: Settings, scratch: str) -> None:
     """A worker: run each program it is sent and send back its outcomes, until told to stop.
 
-    The programs' variables stay in the worker (they do not cross processes). Asked to stop,
-    the worker leaves once the runner has cleaned up (the main process reports). Its
-    temporary files go under ``scratch``, the main process's."""
-    from cookbook.runner import figures_group, run_groups
+    The first message is the :data:`Draw` function that runs one program (it comes by
+    reference: receiving it imports its module); then come the programs, one list of entry
+    names at a time, and ``None`` to stop. The programs' variables stay in the worker (they
+    do not cross processes). Asked to stop, the worker leaves once the runner has cleaned up
+    (the main process reports). Its temporary files go under ``scratch``, the main
+    process's."""
+    try:
+        draw: Draw = connection.recv()
+    except EOFError:  # the main process went before it had anything to say
+        return
 
     tempfile.tempdir = scratch
 
@@ -159,10 +186,6 @@ def _work(connection: Connection, settings: Settings, scratch: str) -> None:
     except KeyboardInterrupt:
         os._exit(Terminated.exit_code)  # stopped before any work: nothing to clean up
 
-    from cookbook.runner import grouped, reporter
-
-    report = reporter(settings.progress)
-
     while True:
         try:
             names = connection.recv()
@@ -171,7 +194,7 @@ def _work(connection: Connection, settings: Settings, scratch: str) -> None:
         if names is None:
             return
         try:
-            outcomes = run_groups(grouped(names), settings, report, None, figures_group)
+            outcomes = draw(names, settings)
         except KeyboardInterrupt:
             STOP.set()
         if STOP.is_set():

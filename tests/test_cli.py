@@ -78,6 +78,33 @@ def test_usage_errors_exit_2_with_one_clear_message(cli, args, message):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(("flags", "echo"), [(["-v"], True), ([], False)])
+def test_check_reruns_with_verbose_as_given(cli, tmp_path, monkeypatch, flags, echo):
+    """``figures --check -v`` shows what the rerun prints, as ``figures -v`` does: unlike the
+    data, size and seed, ``-v`` changes nothing a record holds, so it is honoured, not refused.
+    (The rerun itself is replaced: only the settings it gets are looked at.)"""
+    import importlib
+
+    from cookbook import runner
+
+    record = {"recipe": "binary", "data": [], "seed": 0, "epochs": 1, "history": {}}
+    (tmp_path / "binary.json").write_text(json.dumps({**record, "results": {}, "versions": {}}))
+    given = []
+    # The module, not the command of the same name that cookbook.cli exports.
+    command_module = importlib.import_module("cookbook.cli.figures")
+    monkeypatch.setattr(command_module, "start_keras", lambda backend: None)  # no Keras needed
+
+    def rerun(names, settings, *args, **kwargs):
+        given.append(settings)
+        return []  # no outcomes: nothing to compare
+
+    monkeypatch.setattr(runner, "figures", rerun)
+    result = cli("figures", "binary", "--check", *flags, "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert [settings.echo for settings in given] == [echo]
+    assert given[0].out != tmp_path  # still a rerun into a folder of its own
+
+
 def test_out_pointing_at_a_file_is_refused(cli, tmp_path):
     target = tmp_path / "taken"
     target.write_text("keep me")

@@ -213,6 +213,27 @@ def resolve_source(name: str, source: str | None = None, timeout: float = AUTO_T
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
+def _load(name: str, source: str | None, size: str | None, **options: Any) -> Split:
+    """Dataset ``name`` from where :func:`resolve_source` says, noted for :func:`recording`.
+
+    The real data comes from ``keras.datasets.NAME.load_data(**options)`` and the sample from
+    :mod:`cookbook.data.sample`'s function of the same name, given the same ``options``
+    (``num_words``): the two sources share the dataset's name, so one body serves them all.
+    """
+    size = size or default_size()
+    if resolve_source(name, source) == "keras":
+        import keras  # only a real load needs it: the sample is plain NumPy
+
+        loaded = getattr(keras.datasets, name).load_data(**options)
+        source = "keras"
+    else:
+        make_sample = getattr(sample, name)
+        loaded = make_sample(SAMPLE_SEED, *sample_size(name, size), **options)
+        source = "sample"
+    _note(name, source, size, len(loaded[0][1]), len(loaded[1][1]))
+    return loaded
+
+
 def load_imdb(
     num_words: int | None = None, *, source: str | None = None, size: str | None = None
 ) -> Split:
@@ -222,17 +243,7 @@ def load_imdb(
     ``num_words`` most frequent, the most frequent word is 4); each label is 1 (positive) or
     0 (negative).
     """
-    size = size or default_size()
-    if resolve_source("imdb", source) == "keras":
-        import keras
-
-        loaded = keras.datasets.imdb.load_data(num_words=num_words)
-        source = "keras"
-    else:
-        loaded = sample.imdb(SAMPLE_SEED, *sample_size("imdb", size), num_words=num_words)
-        source = "sample"
-    _note("imdb", source, size, len(loaded[0][1]), len(loaded[1][1]))
-    return loaded
+    return _load("imdb", source, size, num_words=num_words)
 
 
 def load_reuters(
@@ -240,30 +251,10 @@ def load_reuters(
 ) -> Split:
     """Reuters newswires as ``(x_train, y_train), (x_test, y_test)``, like
     ``reuters.load_data``: word-id lists as for IMDB, and a topic number 0..45 each."""
-    size = size or default_size()
-    if resolve_source("reuters", source) == "keras":
-        import keras
-
-        loaded = keras.datasets.reuters.load_data(num_words=num_words)
-        source = "keras"
-    else:
-        loaded = sample.reuters(SAMPLE_SEED, *sample_size("reuters", size), num_words=num_words)
-        source = "sample"
-    _note("reuters", source, size, len(loaded[0][1]), len(loaded[1][1]))
-    return loaded
+    return _load("reuters", source, size, num_words=num_words)
 
 
 def load_mnist(*, source: str | None = None, size: str | None = None) -> Split:
     """MNIST digits as ``(x_train, y_train), (x_test, y_test)``, like ``mnist.load_data``:
     ``uint8`` images of 28x28 pixels (0 background .. 255 ink) and their digits."""
-    size = size or default_size()
-    if resolve_source("mnist", source) == "keras":
-        import keras
-
-        loaded = keras.datasets.mnist.load_data()
-        source = "keras"
-    else:
-        loaded = sample.mnist(SAMPLE_SEED, *sample_size("mnist", size))
-        source = "sample"
-    _note("mnist", source, size, len(loaded[0][1]), len(loaded[1][1]))
-    return loaded
+    return _load("mnist", source, size)

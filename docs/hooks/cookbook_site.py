@@ -56,19 +56,16 @@ from mkdocs.exceptions import PluginError
 
 RESULTS_RE = re.compile(r"^(?P<indent> *)<!--\s*results:\s*(?P<arg>[\w.-]+)\s*-->[ \t]*$", re.M)
 TABLE_RE = re.compile(r"^(?P<indent> *)<!--\s*table:\s*(?P<arg>[\w.-]+)\s*-->[ \t]*$", re.M)
-SOURCE_RE = re.compile(
-    r"^(?P<indent> *)<!--\s*source:\s*(?P<arg>[\w/.-]+\.py:[\w.]+)\s*-->[ \t]*$", re.M
-)
 LESSON_RE = re.compile(r"^(?P<indent> *)<!--\s*lesson:\s*(?P<arg>[\w.-]+)\s*-->[ \t]*$", re.M)
 BACKENDS_RE = re.compile(r"^(?P<indent> *)<!--\s*backends:\s*(?P<arg>[\w.-]+)\s*-->[ \t]*$", re.M)
 CLI_RE = re.compile(r"^(?P<indent> *)<!--\s*cli-help:\s*(?P<arg>[\w-]+)\s*-->[ \t]*$", re.M)
 ANY_PLACEHOLDER_RE = re.compile(r"<!--\s*(results|table|cli-help|source|log|lesson|backends)\b")
-#: A fenced Python block on a recipe page, and the snippet lines inside it.
+#: A whole fenced Python block on a recipe page, its lines in ``body``. (The patterns the
+#: notebooks read too -- the ``source`` placeholder, a section's snippet line -- are
+#: :mod:`cookbook.program`'s, imported where they are used: the package becomes importable in
+#: :func:`on_config`.)
 PYTHON_FENCE_RE = re.compile(
     r"^(?P<indent> *)```python[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S
-)
-SECTION_REF_RE = re.compile(
-    r'^\s*--8<--\s+"cookbook/recipes/(?P<program>\w+)\.py:(?P<section>[\w-]+)"\s*$', re.M
 )
 #: An output longer than this many lines is folded (the reader opens it).
 FOLD_AFTER = 15
@@ -236,6 +233,8 @@ def page_language(page: Any) -> str:
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     """Replace the placeholders of one page with generated Markdown (in the page's language)."""
+    from cookbook.program import SOURCE_RE
+
     where = page.file.src_uri
     language = page_language(page)
     markdown = with_outputs(markdown, page, where, language)
@@ -433,8 +432,11 @@ def with_outputs(markdown: str, page: Any, where: str, language: str) -> str:
     if not isinstance(printed, dict):  # a record from before outputs were recorded
         return markdown  # (tests/test_docs.py requires every committed record to have them)
 
+    from cookbook.program import RECIPES_FOLDER, SNIPPET_RE
+
     def add_output(match: re.Match[str]) -> str:
-        sections = [m["section"] for m in SECTION_REF_RE.finditer(match["body"])]
+        snippets = SNIPPET_RE.finditer(match["body"])
+        sections = [m["section"] for m in snippets if m["path"].startswith(RECIPES_FOLDER)]
         text = "".join(printed.get(section, "") for section in sections)
         if not sections or not text:
             return match[0]
