@@ -4,8 +4,11 @@ The CLI knows recipes only through this table. It is plain data, so ``cookbook l
 ``cookbook --help`` answer without importing TensorFlow; a recipe's program runs only when the
 recipe does (see :mod:`cookbook.program`). Adding a recipe is one program, one line here, its
 lesson check (:mod:`cookbook.lessons`), its translation table (``recipes/zh/``), two pages
-(``docs/recipes/NAME.md`` and ``NAME.zh.md``) with their nav lines in ``mkdocs.yml``, and its
-committed figure, record and notebooks.
+(``docs/recipes/NAME.md`` and ``NAME.zh.md``) with their nav lines in ``mkdocs.yml``, its
+committed figure and record on each backend (``docs/figures/``, its ``jax/`` and ``torch/``),
+its two notebooks, its tests (``tests/recipes/test_NAME.py``), and its line in the two
+tables the tests keep by hand so that a recipe cannot slip in untested: ``CHAPTER_ORDER`` in
+``tests/conftest.py`` and ``OUTPUT_UNITS`` in ``tests/test_cli.py``.
 
 Every recipe program follows the same conventions, which the runner and the tests rely on:
 
