@@ -151,10 +151,17 @@ class Peak:
     mhz: float
     flop_per_cycle: int
     how: str
+    how_zh: str = ""  # the same in Chinese, for the record's Chinese part
 
 
 def flop_per_cycle(flags: set[str], fma_units: int = 2) -> tuple[int, str]:
     """Float32 FLOP per cycle per core from the CPU's feature flags, and the reason in words."""
+    per_cycle, why, _ = _flop_per_cycle(flags, fma_units)
+    return per_cycle, why
+
+
+def _flop_per_cycle(flags: set[str], fma_units: int = 2) -> tuple[int, str, str]:
+    """:func:`flop_per_cycle` with the reason in Chinese as well."""
     if "avx512f" in flags:
         lanes, isa = 16, "AVX-512"
     elif "avx2" in flags or "avx" in flags:
@@ -162,8 +169,16 @@ def flop_per_cycle(flags: set[str], fma_units: int = 2) -> tuple[int, str]:
     else:
         lanes, isa = 4, "SSE"
     if "fma" in flags:
-        return fma_units * lanes * 2, f"{isa}+FMA: {fma_units} FMA units x {lanes} lanes x 2"
-    return fma_units * lanes, f"{isa} without FMA: {fma_units} units x {lanes} lanes"
+        return (
+            fma_units * lanes * 2,
+            f"{isa}+FMA: {fma_units} FMA units x {lanes} lanes x 2",
+            f"{isa}+FMA：{fma_units} 个 FMA 单元 × {lanes} 个通道 × 2",
+        )
+    return (
+        fma_units * lanes,
+        f"{isa} without FMA: {fma_units} units x {lanes} lanes",
+        f"{isa}，没有 FMA：{fma_units} 个单元 × {lanes} 个通道",
+    )
 
 
 def read_mhz(text: str) -> float:
@@ -183,14 +198,18 @@ def cpu_peak(cpuinfo: Path = CPUINFO) -> Peak:
     except OSError:
         text = ""
     _, flags = read_cpuinfo(text)
-    per_cycle, why = flop_per_cycle(flags)
+    per_cycle, why, why_zh = _flop_per_cycle(flags)
     mhz, cores = read_mhz(text), os.cpu_count() or 1
     gflops = cores * mhz * per_cycle / 1000
     how = (
         f"{cores} cores x {mhz / 1000:.3f} GHz (cpu MHz in /proc/cpuinfo) x {per_cycle} FLOP "
         f"per cycle ({why}) = {gflops:.0f} GFLOP/s float32"
     )
-    return Peak(gflops=gflops, cores=cores, mhz=mhz, flop_per_cycle=per_cycle, how=how)
+    how_zh = (
+        f"{cores} 核 × {mhz / 1000:.3f} GHz（/proc/cpuinfo 中的 cpu MHz）× 每周期 {per_cycle} "
+        f"次浮点运算（{why_zh}）= {gflops:.0f} GFLOP/s（float32）"
+    )
+    return Peak(gflops, cores, mhz, per_cycle, how, how_zh)
 
 
 # --------------------------------------------------------------------------------------
@@ -399,6 +418,11 @@ def throughput_rows(backends: list[str], steps: int, peak: Peak, timeout: float)
     return rows
 
 
+def steps_timed(steps: int) -> str:
+    """``"1 step timed"``, ``"3 steps timed"``."""
+    return f"{steps} step timed" if steps == 1 else f"{steps} steps timed"
+
+
 def print_table(columns: list[str], rows: list[list[Any]]) -> None:
     """The table as text, one line per row."""
     print(" | ".join(columns))
@@ -525,12 +549,12 @@ def main(argv: list[str] | None = None) -> None:
         if args.throughput_json:
             caption = (
                 f"Training throughput at full size (the recipe's own program and batch, "
-                f"{args.steps} steps timed after the first), against the CPU's peak: "
+                f"{steps_timed(args.steps)} after the first), against the CPU's peak: "
                 f"{peak.how}. Command: `{command}`"
             )
             zh_caption = (
                 f"完整规模下的训练吞吐量（示例自己的程序和批大小，第一步之后计时 {args.steps} "
-                f"步），与 CPU 的峰值相比：{peak.how}。命令：`{command}`"
+                f"步），与 CPU 的峰值相比：{peak.how_zh}。命令：`{command}`"
             )
             write_record(args.throughput_json, THROUGHPUT_COLUMNS, rows, caption, zh_caption)
 
