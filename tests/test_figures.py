@@ -106,6 +106,22 @@ def test_records_compare_within_float_noise_and_catch_real_changes():
     ]
 
 
+def test_a_count_of_mistakes_compares_within_float_noise_other_whole_numbers_exactly():
+    """One borderline image more or less is float noise between CPUs; an epoch is not."""
+    old = {"results": {"test_mistakes": 309, "test_images": 1000},
+           "output": {"evaluation": "{'test_mistakes': 309, 'test_images': 1000}\n"}}  # fmt: skip
+    noise = json.loads(json.dumps(old).replace("309", "310"))
+    assert records.differences(old, noise) == []
+    far = json.loads(json.dumps(old).replace("309", "400"))
+    assert len(records.differences(old, far)) == 2
+    other = json.loads(json.dumps(old).replace("1000", "1001"))
+    assert records.differences(old, other) == [
+        "output.evaluation, line 1: \"{'test_mistakes': 309, 'test_images': 1000}\" -> "
+        "\"{'test_mistakes': 309, 'test_images': 1001}\"",
+        "results.test_images: 1000 -> 1001",
+    ]
+
+
 @pytest.mark.slow
 def test_the_committed_figures_match_a_new_run(cli):
     """``cookbook figures --check`` over all fifteen (as CI must run it): the committed
