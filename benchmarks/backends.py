@@ -154,14 +154,9 @@ class Peak:
     how_zh: str = ""  # the same in Chinese, for the record's Chinese part
 
 
-def flop_per_cycle(flags: set[str], fma_units: int = 2) -> tuple[int, str]:
-    """Float32 FLOP per cycle per core from the CPU's feature flags, and the reason in words."""
-    per_cycle, why, _ = _flop_per_cycle(flags, fma_units)
-    return per_cycle, why
-
-
-def _flop_per_cycle(flags: set[str], fma_units: int = 2) -> tuple[int, str, str]:
-    """:func:`flop_per_cycle` with the reason in Chinese as well."""
+def flop_per_cycle(flags: set[str], fma_units: int = 2) -> tuple[int, str, str]:
+    """Float32 FLOP per cycle per core from the CPU's feature flags, and the reason in words,
+    in English and in Chinese."""
     if "avx512f" in flags:
         lanes, isa = 16, "AVX-512"
     elif "avx2" in flags or "avx" in flags:
@@ -198,7 +193,7 @@ def cpu_peak(cpuinfo: Path = CPUINFO) -> Peak:
     except OSError:
         text = ""
     _, flags = read_cpuinfo(text)
-    per_cycle, why, why_zh = _flop_per_cycle(flags)
+    per_cycle, why, why_zh = flop_per_cycle(flags)
     mhz, cores = read_mhz(text), os.cpu_count() or 1
     gflops = cores * mhz * per_cycle / 1000
     how = (
