@@ -68,16 +68,46 @@ def about_recipe(nodeid: str, name: str) -> bool:
     return f"-{name}-" in f"-{ids}-"  # no recipe's name is a hyphenated part of another's
 
 
-#: Fixtures that make a test slow: the built site, notebooks run in kernels.
-SLOW_FIXTURES = {"built_site", "executed"}
+#: Fixtures that make a test slow: the built site, notebooks run in kernels, figures drawn
+#: three times over.
+SLOW_FIXTURES = {"built_site", "executed", "drawn"}
 
 
+#: Fixtures made once and read by many tests: under pytest-xdist, the tests that use one run
+#: in one worker (their group), so that it is made once, not once per worker.
+SHARED_FIXTURES = {
+    "built_site": "site", "site_server": "site", "executed": "notebooks", "drawn": "drawn",
+    "made": "made", "small_search": "tuning",
+}  # fmt: skip
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    """The worker group of a test under ``pytest -n``: that of the shared fixture it uses, else
+    the recipe it is about (so :func:`trained` runs each program in one worker only), else none
+    (any worker)."""
+    from cookbook import recipes
+
+    for fixture in getattr(item, "fixturenames", ()):
+        if fixture in SHARED_FIXTURES:
+            return SHARED_FIXTURES[fixture]
+    for name in recipes.NAMES:
+        if about_recipe(item.nodeid, name):
+            return recipes.sharing(name)[0].module  # a pair's two names share one run
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist appends the group to each test's id
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that need a slow fixture ``slow``; with ``--recipe NAME``, keep only the
-    tests about that recipe (an unknown name is an error)."""
+    """Mark the tests that need a slow fixture ``slow``, and give each its worker group for
+    pytest-xdist; with ``--recipe NAME``, keep only the tests about that recipe (an unknown
+    name is an error)."""
+    distributed = config.pluginmanager.hasplugin("xdist")
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        group = xdist_group(item) if distributed else None
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
     names = config.getoption("--recipe")
     if not names:
         return
@@ -89,6 +119,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept = [item for item in items if any(about_recipe(item.nodeid, n) for n in names)]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     items[:] = kept
+
+
+#: The most workers ``-n auto`` starts: each is a process with TensorFlow (about 1 GiB) whose
+#: tests start programs of their own, so a laptop's sixteen threads do not mean sixteen workers.
+MAX_WORKERS = 4
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker per core, at most :data:`MAX_WORKERS`."""
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
 
 
 #: Set by CI, which installs Graphviz and Chromium: a test that needs them may not skip.

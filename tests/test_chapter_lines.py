@@ -264,6 +264,7 @@ def tensorflow_backend() -> None:
         pytest.skip("the channels-first failure is TensorFlow's (its CPU kernels)")
 
 
+@pytest.mark.slow  # a TensorFlow process of its own
 def test_channels_first_fails_without_onednn_with_the_quoted_messages(tensorflow_backend):
     """The chapter's layout on TensorFlow's own CPU kernels: oneDNN switched off."""
     said("changes.md", NHWC_EAGER, NHWC_FIT, "`TF_ENABLE_ONEDNN_OPTS`")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import snapshot
 
 from cookbook import data
 from cookbook.cli import main
@@ -145,13 +146,6 @@ def trickle_url() -> Iterator[str]:
 
 def data_cli(*args: str):
     return CliRunner().invoke(main, ["data", *args], catch_exceptions=False)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file in a folder (hidden ones too) with its bytes."""
-    if not folder.exists():
-        return {}
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
 def error_lines(result) -> list[str]:

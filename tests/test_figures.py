@@ -141,6 +141,7 @@ def test_the_committed_figures_match_a_new_run(cli):
     assert f"all {len(CHAPTER_ORDER)} figure(s) and record(s) match" in result.output
 
 
+@pytest.mark.slow
 def test_check_fails_naming_the_recipe_when_a_record_moved(cli, tmp_path):
     import shutil
 
@@ -154,6 +155,7 @@ def test_check_fails_naming_the_recipe_when_a_record_moved(cli, tmp_path):
     assert "changed: preprocessing: network_parameters" in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("named", [False, True])
 def test_check_skips_a_missing_program_unless_the_recipe_was_named(cli, tmp_path, monkeypatch,
                                                                    named):  # fmt: skip

@@ -7,7 +7,8 @@ docstring or parameters. Its timing windows are made exact: a kill at a chosen i
 from the copy, which is what a ``kill -9`` there leaves on disk); Ctrl-C is a ``KeyboardInterrupt``
 raised where it would land, or a real signal held back by the code under test. Subprocesses are
 used only where the process is the point: a real signal, a closed stdout or stderr, a killed
-worker, the C locale (those tests are marked ``slow``).
+worker, the C locale. The whole module is ``slow``: it belongs to the full suite, not to the quick
+loop for changing a recipe.
 
 Runs are tiny (the offline sample at ``--size tiny``, one or two epochs), and the few complete
 runs several tests start from are made once per module (:func:`made`) and copied.
@@ -33,6 +34,8 @@ import pytest
 from conftest import TINY, interrupt_training, is_png, snapshot, wait_for
 
 from cookbook import files, publish
+
+pytestmark = pytest.mark.slow
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -998,7 +1001,6 @@ def _three_ctrl_c(process, out):
     return 130, "Ctrl-C"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "signals",
     [_sighup, _stopped_then_terminated, _three_ctrl_c],
@@ -1029,7 +1031,6 @@ def test_a_real_signal_mid_training_ends_cleanly_and_resume_goes_on(tmp_path, mo
     assert epochs_saved(out / "binary.partial") == done + 1
 
 
-@pytest.mark.slow
 def test_sigterm_to_parallel_figures_stops_every_worker_and_leaves_nothing(tmp_path):
     """Case 42: SIGTERM to the main process of ``figures --jobs 2`` while both workers train."""
     out, scratch = tmp_path / "out", tmp_path / "tmp"
@@ -1088,7 +1089,6 @@ workers._work = work
 """
 
 
-@pytest.mark.slow
 def test_a_killed_worker_fails_only_its_program(tmp_path):
     """Case 43 (bug 9): one worker of ``figures --jobs 2`` killed with SIGKILL. At 73ee4f2: a
     ``BrokenProcessPool`` traceback and nothing published. Now that program fails in one line,
@@ -1179,7 +1179,6 @@ def test_a_path_that_is_not_utf8_works_everywhere(tmp_path, made, monkeypatch):
     assert "Total params" in result.output
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "env"),
     [
@@ -1268,7 +1267,6 @@ def test_an_unwritable_keras_home_uses_the_tmp_one_as_keras_does(tmp_path, monke
     os.chmod(home, 0o755)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("closed", [1, 2], ids=["stdout-53", "stderr-54"])
 def test_a_closed_stdout_or_stderr_still_publishes(tmp_path, closed):
     """Cases 53 and 54 (bug 12): with stderr closed (``2>&-``, cron, daemons) ``train``
@@ -1286,7 +1284,6 @@ def test_a_closed_stdout_or_stderr_still_publishes(tmp_path, closed):
     assert not err or "Traceback" not in err
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("args", [("list",), ("data", "status")], ids=["list", "data-status"])
 def test_a_reader_that_goes_away_ends_quick_commands_quietly(args):
     """Case 55: ``cookbook list | head -c 10``. Whether ``head`` leaves before or after the
@@ -1429,10 +1426,7 @@ INSPECTED = {
 }
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [pytest.param(k, marks=pytest.mark.slow) if k.startswith("60000") else k for k in INSPECTED],
-)
+@pytest.mark.parametrize("kind", INSPECTED)
 def test_inspect_opens_only_what_it_should(tmp_path, made, kind):
     """Cases 58, 59, 61 and 62 (bug 2): a symbolic link to ``/dev/zero`` grew to all the
     machine's memory at 73ee4f2, and a named pipe hung for ever; now both are refused before

@@ -18,6 +18,9 @@ from conftest import TINY, snapshot
 
 from cookbook import files
 
+# Interrupted, resumed and locked runs: the full suite, not the quick loop.
+pytestmark = pytest.mark.slow
+
 
 def train(cli, out: Path, *args: str):
     return cli("train", "binary", *TINY, "--out", str(out), *args)

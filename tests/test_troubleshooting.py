@@ -24,6 +24,9 @@ PAGE = ROOT / "docs" / "troubleshooting.md"
 ROW_RE = re.compile(r"^\|(?P<cells>.*<!-- row: (?P<id>[\w-]+) -->.*)\|\s*$", re.M)
 
 
+pytestmark = pytest.mark.slow  # each row is a failing run: the full suite, not the quick loop
+
+
 def rows() -> dict[str, tuple[list[str], int]]:
     """``{id: (quoted message parts, exit code)}`` from the page's table."""
     found = {}
