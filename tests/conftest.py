@@ -73,6 +73,16 @@ def about_recipe(nodeid: str, name: str) -> bool:
 SLOW_FIXTURES = {"built_site", "executed", "drawn"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """An unknown ``--recipe NAME`` is a usage error, said once here (not in each xdist worker,
+    where collection happens)."""
+    from cookbook import recipes
+
+    for name in config.getoption("--recipe"):
+        if name not in recipes.NAMES:
+            raise pytest.UsageError(f"--recipe {name}: unknown recipe (`cookbook list`)")
+
+
 #: Fixtures made once and read by many tests: under pytest-xdist, the tests that use one run
 #: in one worker (their group), so that it is made once, not once per worker.
 SHARED_FIXTURES = {
@@ -92,37 +102,29 @@ def xdist_group(item: pytest.Item) -> str | None:
             return SHARED_FIXTURES[fixture]
     for name in recipes.NAMES:
         if about_recipe(item.nodeid, name):
-            return recipes.sharing(name)[0].module  # a pair's two names share one run
+            return recipes.entry(name).module  # a pair's two names share one program
     return None
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist appends the group to each test's id
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that need a slow fixture ``slow``, and give each its worker group for
-    pytest-xdist; with ``--recipe NAME``, keep only the tests about that recipe (an unknown
-    name is an error)."""
-    distributed = config.pluginmanager.hasplugin("xdist")
+    """With ``--recipe NAME``, keep only the tests about that recipe; mark the tests that need a
+    slow fixture ``slow``, and give each its worker group for pytest-xdist."""
+    names = config.getoption("--recipe")
+    if names:
+        kept = [item for item in items if any(about_recipe(item.nodeid, n) for n in names)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-        group = xdist_group(item) if distributed else None
+        group = xdist_group(item)  # pytest-xdist is always there: addopts gives `-n auto`
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
-    names = config.getoption("--recipe")
-    if not names:
-        return
-    from cookbook import recipes
-
-    for name in names:
-        if name not in recipes.NAMES:
-            raise pytest.UsageError(f"--recipe {name}: unknown recipe (`cookbook list`)")
-    kept = [item for item in items if any(about_recipe(item.nodeid, n) for n in names)]
-    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-    items[:] = kept
 
 
-#: The most workers ``-n auto`` starts: each is a process with TensorFlow (about 1 GiB) whose
-#: tests start programs of their own, so a laptop's sixteen threads do not mean sixteen workers.
+#: The most workers ``-n auto`` starts: each is a process with TensorFlow whose tests start
+#: programs of their own, so a laptop's sixteen threads do not mean sixteen workers.
 MAX_WORKERS = 4
 
 
